@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Rebuild the CPU-bound benchmark programs in bench/programs/ from their C
+# sources into WASI (wasm32-wasi) modules, and (optionally) native binaries
+# into the git-ignored .cache/bench-native/ for a native-speed comparison.
+#
+# Usage: scripts/build-bench-programs.sh [--no-native] [--check]
+#   --no-native  skip the native build
+#   --check      after building, run each native binary and compare its
+#                stdout with bench/programs/expected.txt
+#
+# Env overrides: CLANG (default clang-16), WASI_SYSROOT (default /usr),
+#                CFLAGS_EXTRA (appended to every compile).
+#
+# Expected imports (all from wasi_snapshot_preview1; see README.md):
+#   fd_write, fd_seek, fd_close, fd_fdstat_get (pulled in by printf/stdout).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SRC="$ROOT/bench/programs"
+NATIVE_OUT="$ROOT/.cache/bench-native"
+CLANG="${CLANG:-clang-16}"
+WASI_SYSROOT="${WASI_SYSROOT:-/usr}"
+CFLAGS_EXTRA="${CFLAGS_EXTRA:-}"
+
+build_native=1
+check=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-native) build_native=0 ;;
+    --check) check=1 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "error: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v "$CLANG" >/dev/null 2>&1; then
+  cat >&2 <<MSG
+error: '$CLANG' not found.
+The benchmark programs are compiled with clang 16 targeting wasm32-wasi.
+On Debian/Ubuntu install the toolchain with:
+  sudo apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32
+(or set CLANG=/path/to/clang and WASI_SYSROOT=/path/to/wasi-sysroot).
+MSG
+  exit 1
+fi
+
+if [ ! -f "$WASI_SYSROOT/lib/wasm32-wasi/libc.a" ] && [ ! -f "$WASI_SYSROOT/lib/libc.a" ]; then
+  cat >&2 <<MSG
+error: wasi-libc not found under WASI_SYSROOT=$WASI_SYSROOT
+Install it with:
+  sudo apt-get install wasi-libc libclang-rt-16-dev-wasm32 lld-16
+or point WASI_SYSROOT at a wasi-sdk sysroot.
+MSG
+  exit 1
+fi
+
+# name:source:extra-flags  (one .wasm per entry)
+TARGETS=(
+  "fib:fib.c:"
+  "sieve:sieve.c:"
+  "nbody:nbody.c:"
+  "matmul:matmul.c:"
+  "sha256:sha256.c:"
+  "hash64:hash64.c:"
+  "memops:memops.c:"
+  "memops-bulk:memops.c:-mbulk-memory"
+  "quicksort:quicksort.c:"
+  "crc32:crc32.c:"
+  "interp:interp.c:"
+)
+
+WASM_FLAGS=(--target=wasm32-wasi "--sysroot=$WASI_SYSROOT" -O2 -Wall -Wl,--strip-debug)
+NATIVE_FLAGS=(-O2 -Wall)
+
+for t in "${TARGETS[@]}"; do
+  IFS=: read -r name src extra <<<"$t"
+  # shellcheck disable=SC2086
+  echo "wasm   $name.wasm  <- $src ${extra}"
+  "$CLANG" "${WASM_FLAGS[@]}" $extra $CFLAGS_EXTRA "$SRC/$src" -o "$SRC/$name.wasm"
+done
+
+if [ "$build_native" = 1 ]; then
+  mkdir -p "$NATIVE_OUT"
+  for t in "${TARGETS[@]}"; do
+    IFS=: read -r name src extra <<<"$t"
+    case "$name" in *-bulk) continue ;; esac # identical C; bulk memory is wasm-only
+    echo "native .cache/bench-native/$name  <- $src"
+    # shellcheck disable=SC2086
+    "$CLANG" "${NATIVE_FLAGS[@]}" $CFLAGS_EXTRA "$SRC/$src" -o "$NATIVE_OUT/$name" -lm
+  done
+fi
+
+if command -v wasm-objdump >/dev/null 2>&1; then
+  echo
+  echo "imports per module:"
+  for t in "${TARGETS[@]}"; do
+    IFS=: read -r name _ _ <<<"$t"
+    imports="$(wasm-objdump -x -j Import "$SRC/$name.wasm" 2>/dev/null \
+      | sed -n 's/.*<- \([^ ]*\)$/\1/p' | tr '\n' ' ')"
+    printf '  %-12s %s\n' "$name" "$imports"
+    if printf '%s' "$imports" | tr ' ' '\n' | grep -v '^$' | grep -vq '^wasi_snapshot_preview1\.'; then
+      echo "error: $name.wasm imports something outside wasi_snapshot_preview1" >&2
+      exit 1
+    fi
+  done
+fi
+
+if [ "$check" = 1 ]; then
+  if [ "$build_native" != 1 ]; then
+    echo "error: --check needs the native build (drop --no-native)" >&2
+    exit 2
+  fi
+  echo
+  fail=0
+  while IFS=$'\t' read -r name line; do
+    [ -z "$name" ] && continue
+    bin="$NATIVE_OUT/${name%-bulk}"
+    got="$("$bin")"
+    if [ "$got" = "$line" ]; then
+      echo "ok     $name: $got"
+    else
+      echo "FAIL   $name: expected '$line', got '$got'" >&2
+      fail=1
+    fi
+  done <"$SRC/expected.txt"
+  exit "$fail"
+fi

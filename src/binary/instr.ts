@@ -1,0 +1,343 @@
+// Reading instructions (spec §5.4). `InstrReader` is an allocation-free cursor: `read()` decodes one
+// instruction's opcode and immediates into its own fields, which the validator, the interpreter's
+// lowering and the instrumentation rewriter inspect. `decodeBody`/`readConstExpr` build `Instr`
+// objects on top of it for code that prefers objects.
+
+import { Features } from '../api/features.js';
+import { Imm, Op, opInfo } from './opcodes.js';
+import { Reader } from './reader.js';
+import { type Instr, type ValType, isValType } from './types.js';
+
+export class InstrReader {
+  readonly r: Reader;
+  readonly features: number;
+
+  /** Dense opcode id of the last instruction read (see opcodes.ts). */
+  op = 0;
+  /** Byte offset where the last instruction started. */
+  start = 0;
+  /** Block type (s33) of block/loop/if/try. */
+  blockType = 0;
+  /** First index immediate (label, func, local, global, table, type, elem, data, tag, br_table default). */
+  index = 0;
+  /** Second index immediate (call_indirect's table, table.init's table, copy sources, memory.init's memory). */
+  index2 = 0;
+  /** memarg. */
+  align = 0;
+  offset = 0;
+  memory = 0;
+  lane = 0;
+  /** i32.const value (signed). */
+  i32 = 0;
+  /** i64.const value or f64 bits, as two int32 halves. */
+  lo = 0;
+  hi = 0;
+  /** f32.const bits (uint32). */
+  f32 = 0;
+  /** Byte offset of the 16 immediate bytes of v128.const / i8x16.shuffle. */
+  bytesAt = 0;
+  /** br_table targets (the first `labelCount` entries; the default is in `index`). */
+  labels = new Uint32Array(16);
+  labelCount = 0;
+  /** select t*: the types (the first `typeCount` entries). */
+  types: ValType[] = [];
+  typeCount = 0;
+  /** ref.null's heap type. */
+  refType: ValType = 0x70;
+
+  constructor(r: Reader, features: number) {
+    this.r = r;
+    this.features = features;
+  }
+
+  /** Reads the next instruction. Throws a malformed-module CompileError for bad bytes. */
+  read(): void {
+    const r = this.r;
+    this.start = r.pos;
+    const b = r.u8();
+    let op = b;
+    if (b >= 0xfc) {
+      if (b === 0xff) throw r.error('illegal opcode', this.start);
+      const sub = r.u32();
+      if (b === 0xfc) op = sub < 0x100 ? 0x100 + sub : -1;
+      else if (b === 0xfd) op = sub < 0x200 ? 0x200 + sub : -1;
+      else op = sub < 0x100 ? 0x400 + sub : -1;
+    }
+    const info = op >= 0 ? opInfo(op) : undefined;
+    if (info === undefined) throw r.error('illegal opcode', this.start);
+    this.op = op;
+    switch (info.imm) {
+      case Imm.none:
+        return;
+      case Imm.block:
+        this.readBlockType();
+        return;
+      case Imm.label:
+      case Imm.func:
+      case Imm.local:
+      case Imm.global:
+      case Imm.table:
+      case Imm.data:
+      case Imm.elem:
+      case Imm.tag:
+        this.index = r.u32();
+        return;
+      case Imm.brTable: {
+        const n = r.u32();
+        // Each target takes at least one byte: a count beyond the remaining bytes is malformed.
+        if (n > r.end - r.pos) throw r.eofError();
+        if (n > this.labels.length) this.labels = new Uint32Array(Math.max(n, this.labels.length * 2));
+        const labels = this.labels;
+        for (let i = 0; i < n; i++) labels[i] = r.u32();
+        this.labelCount = n;
+        this.index = r.u32();
+        return;
+      }
+      case Imm.callIndirect:
+        this.index = r.u32();
+        this.index2 = r.u32();
+        return;
+      case Imm.memarg:
+        this.readMemarg();
+        return;
+      case Imm.memargLane:
+        this.readMemarg();
+        this.lane = r.u8();
+        return;
+      case Imm.mem:
+        this.memory = this.readMemIndex();
+        return;
+      case Imm.i32:
+        this.i32 = r.s32();
+        return;
+      case Imm.i64:
+        r.s64Parts();
+        this.lo = r.lo;
+        this.hi = r.hi;
+        return;
+      case Imm.f32:
+        this.f32 = r.fixedU32();
+        return;
+      case Imm.f64:
+        this.lo = r.fixedU32() | 0;
+        this.hi = r.fixedU32() | 0;
+        return;
+      case Imm.v128:
+      case Imm.shuffle:
+        this.bytesAt = r.pos;
+        r.skip(16);
+        return;
+      case Imm.lane:
+        this.lane = r.u8();
+        return;
+      case Imm.selectT: {
+        const n = r.u32();
+        if (n > r.end - r.pos) throw r.eofError();
+        this.typeCount = n;
+        const types = this.types;
+        types.length = 0;
+        for (let i = 0; i < n; i++) types.push(this.readValType());
+        return;
+      }
+      case Imm.refType: {
+        const t = r.u8();
+        if (t !== 0x70 && t !== 0x6f) throw r.error('malformed reference type', r.pos - 1);
+        this.refType = t as ValType;
+        return;
+      }
+      case Imm.memoryInit:
+        this.index = r.u32();
+        this.memory = this.readMemIndex();
+        return;
+      case Imm.memoryCopy:
+        this.memory = this.readMemIndex(); // destination
+        this.index2 = this.readMemIndex(); // source
+        return;
+      case Imm.tableInit:
+        this.index = r.u32(); // elem segment
+        this.index2 = r.u32(); // table
+        return;
+      case Imm.tableCopy:
+        this.index = r.u32(); // destination
+        this.index2 = r.u32(); // source
+        return;
+      case Imm.fence:
+        if (r.u8() !== 0) throw r.error('zero byte expected', r.pos - 1);
+        return;
+    }
+  }
+
+  private readBlockType(): void {
+    const r = this.r;
+    const b = r.peekU8();
+    if (b === 0x40) {
+      r.pos++;
+      this.blockType = -64;
+      return;
+    }
+    if (b >= 0x40 && b < 0x80) {
+      // A single-byte negative s33: must be a value type.
+      r.pos++;
+      if (!isValType(b)) throw r.error('malformed value type', r.pos - 1);
+      this.blockType = b - 0x80;
+      return;
+    }
+    const at = r.pos;
+    const t = r.s33();
+    if (t < 0) throw r.error('malformed value type', at);
+    this.blockType = t;
+  }
+
+  private readValType(): ValType {
+    const r = this.r;
+    const t = r.u8();
+    if (!isValType(t)) throw r.error('malformed value type', r.pos - 1);
+    return t;
+  }
+
+  /**
+   * A memory index where Wasm 2.0 has a reserved zero byte (memory.size/grow/fill/copy/init): with
+   * multi-memory it is a u32; before, exactly one 0x00 byte.
+   */
+  private readMemIndex(): number {
+    const r = this.r;
+    if (this.features & Features.multiMemory) return r.u32();
+    if (r.u8() !== 0) throw r.error('zero byte expected', r.pos - 1);
+    return 0;
+  }
+
+  private readMemarg(): void {
+    const r = this.r;
+    let align = r.u32();
+    this.memory = 0;
+    // multi-memory: bit 6 of the alignment field says a memory index follows.
+    if (align & 0x40 && this.features & Features.multiMemory) {
+      align &= ~0x40;
+      this.memory = r.u32();
+    }
+    this.align = align;
+    this.offset = this.features & Features.memory64 ? r.u64() : r.u32();
+  }
+
+  /** The 16 immediate bytes of the last v128.const/i8x16.shuffle (a view into the module bytes). */
+  immBytes(): Uint8Array {
+    return this.r.bytes.subarray(this.bytesAt, this.bytesAt + 16);
+  }
+
+  /** The last instruction as an `Instr` object. */
+  toInstr(): Instr {
+    const op = this.op;
+    const info = opInfo(op)!;
+    const ins: Instr = { op };
+    switch (info.imm) {
+      case Imm.none:
+      case Imm.fence:
+        break;
+      case Imm.block:
+        ins.blockType = this.blockType;
+        break;
+      case Imm.label:
+      case Imm.func:
+      case Imm.local:
+      case Imm.global:
+      case Imm.table:
+      case Imm.data:
+      case Imm.elem:
+      case Imm.tag:
+        ins.index = this.index;
+        break;
+      case Imm.brTable:
+        ins.labels = Array.from(this.labels.subarray(0, this.labelCount));
+        ins.index = this.index;
+        break;
+      case Imm.callIndirect:
+      case Imm.tableInit:
+      case Imm.tableCopy:
+        ins.index = this.index;
+        ins.index2 = this.index2;
+        break;
+      case Imm.memarg:
+        ins.align = this.align;
+        ins.offset = this.offset;
+        ins.memory = this.memory;
+        break;
+      case Imm.memargLane:
+        ins.align = this.align;
+        ins.offset = this.offset;
+        ins.memory = this.memory;
+        ins.lane = this.lane;
+        break;
+      case Imm.mem:
+        ins.memory = this.memory;
+        break;
+      case Imm.memoryInit:
+        ins.index = this.index;
+        ins.memory = this.memory;
+        break;
+      case Imm.memoryCopy:
+        ins.memory = this.memory;
+        ins.index2 = this.index2;
+        break;
+      case Imm.i32:
+        ins.value = this.i32;
+        break;
+      case Imm.i64:
+        ins.value = (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0);
+        break;
+      case Imm.f32:
+        ins.bits = this.f32;
+        break;
+      case Imm.f64:
+        ins.bits = (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
+        break;
+      case Imm.v128:
+      case Imm.shuffle:
+        ins.bytes = this.immBytes().slice();
+        break;
+      case Imm.lane:
+        ins.lane = this.lane;
+        break;
+      case Imm.selectT:
+        ins.types = this.types.slice(0, this.typeCount);
+        break;
+      case Imm.refType:
+        ins.refType = this.refType;
+        break;
+    }
+    return ins;
+  }
+}
+
+/**
+ * Decodes a function body's instructions (the `Code.body` bytes) into objects, including the final
+ * `end`. Only structure is checked here (opcodes and immediates); typing is the validator's job.
+ */
+export function decodeBody(body: Uint8Array, features: number): Instr[] {
+  const r = new Reader(body);
+  const ir = new InstrReader(r, features);
+  const out: Instr[] = [];
+  while (!r.eof) {
+    ir.read();
+    out.push(ir.toInstr());
+  }
+  return out;
+}
+
+/**
+ * Reads a constant expression up to and including its `end`, returning the instructions before the
+ * `end`. Which instructions are allowed is the validator's concern ("constant expression required").
+ */
+export function readConstExpr(r: Reader, features: number): Instr[] {
+  const ir = new InstrReader(r, features);
+  const out: Instr[] = [];
+  let depth = 0;
+  for (;;) {
+    ir.read();
+    const op = ir.op;
+    if (op === Op.end) {
+      if (depth === 0) return out;
+      depth--;
+    } else if (op === Op.block || op === Op.loop || op === Op.if || op === Op.try) depth++;
+    out.push(ir.toInstr());
+  }
+}
