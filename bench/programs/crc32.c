@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #define BUF_SIZE (1u << 20)
-#define ROUNDS 200
+#define ROUNDS 300
 
 typedef unsigned int u32;
 

@@ -9,7 +9,7 @@ static unsigned fib(unsigned n) {
 
 int main(void) {
     /* volatile so the compiler cannot constant-fold the call tree */
-    volatile unsigned n = 35;
+    volatile unsigned n = 41;
     unsigned r = fib(n);
     printf("fib %u\n", r);
     return 0;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define BUF_SIZE (1u << 20)
-#define ROUNDS 300
+#define ROUNDS 1200
 
 typedef unsigned long long u64;
 

@@ -63,7 +63,7 @@ static const Insn program[] = {
 };
 
 int main(void) {
-    volatile int outer = 4000, inner = 5000;
+    volatile int outer = 2000, inner = 5000;
     int locals[8] = {0, 0, 0, outer, inner, 0, 0, 0};
     unsigned r = run(program, locals);
     printf("interp %u\n", r);

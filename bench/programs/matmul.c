@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #define N 200
-#define ROUNDS 12
+#define ROUNDS 90
 
 static unsigned lcg_state = 12345u;
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #define NBODIES 24
-#define STEPS 40000
+#define STEPS 280000
 #define DT 0.001
 
 typedef struct { double x, y, z, vx, vy, vz, m; } Body;

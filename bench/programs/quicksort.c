@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #define N 1000000
-#define ROUNDS 8
+#define ROUNDS 10
 
 static unsigned lcg_state = 42u;
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define BUF_SIZE (1u << 20)
-#define ROUNDS 24
+#define ROUNDS 140
 
 typedef unsigned int u32;
 typedef unsigned long long u64;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define LIMIT 4000000u
-#define ROUNDS 10
+#define ROUNDS 40
 
 static unsigned sieve(unsigned char *composite, unsigned limit) {
     memset(composite, 0, limit + 1);
