@@ -34,6 +34,12 @@ export function valTypeName(t: number): string {
   return valTypeNames[t] ?? `<0x${t.toString(16)}>`;
 }
 
+/** The value type named `name` (`i32`, `funcref`, …), or undefined. */
+export function valTypeByName(name: string): ValType | undefined {
+  for (const [code, n] of Object.entries(valTypeNames)) if (n === name) return Number(code) as ValType;
+  return undefined;
+}
+
 export function isValType(b: number): b is ValType {
   return valTypeNames[b] !== undefined;
 }
