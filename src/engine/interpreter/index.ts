@@ -1,13 +1,19 @@
-// Placeholder until the interpreter lands (issue #3): it refuses every module, clearly.
-import { CompileError } from '../../api/errors.js';
-import type { Engine } from '../../runtime/engine.js';
+// The interpreter engine (issue #3): pure TypeScript, no eval/new Function and no use of the host's
+// WebAssembly, so it runs where nothing else can (node --jitless, locked-down hosts). Modules are
+// lowered once into a slot-based instruction stream (lower.ts) and run by exec.ts.
+
+import type { Module } from '../../binary/types.js';
+import type { CompileOptions, Engine, EngineModule } from '../../runtime/engine.js';
+import { InterpModule } from './instance.js';
+
+export { InterpModule, InterpInstance, Meter } from './instance.js';
 
 export function interpreterEngine(): Engine {
   return {
     kind: 'interpreter',
-    unsupported: () => 'the interpreter engine is not built yet (issue #3)',
-    compile() {
-      throw new CompileError('unsupported', 'the interpreter engine is not built yet (issue #3)', '');
+    unsupported: () => null,
+    compile(m: Module, options: CompileOptions): EngineModule {
+      return new InterpModule(m, options);
     },
   };
 }

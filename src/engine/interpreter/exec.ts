@@ -1,0 +1,1610 @@
+// The executor: runs lowered code (ops.ts) on the shared value stack (stack.ts).
+//
+// `loop` is the hot function: one `switch` over the opcode with literal case labels (V8 builds a jump
+// table), operands read from the Int32Array code, values read and written through typed-array views
+// of the value stack. It is kept small enough for TurboFan to optimise (V8 refuses functions with very
+// large bytecode), so rare instructions (bulk memory, tables, SIMD, other memories) live in rare.ts and
+// simd.ts. wasm -> wasm calls do not recurse in JS: a call saves pc/fp in the frame stack and
+// continues in the same loop, so the depth is bounded by the configured limit, not by V8's stack.
+// Calls into another instance's functions switch the loop's cached instance state; calls to host
+// functions (or functions of the other engine) leave the loop through `callForeign`.
+
+import { ExitError, Trap, TrapCode, type WasmFrame } from '../../api/errors.js';
+import { valTypeName } from '../../binary/types.js';
+import { ArrayTable, type FuncInst, HostFunc, hostResultsToRaw, type TableInst } from '../../runtime/store.js';
+import type { RawValue } from '../../runtime/values.js';
+import { InterpFunc } from './func.js';
+import type { InterpInstance } from './instance.js';
+import { width } from './lower.js';
+import {
+  ctz32,
+  i64DivS,
+  i64DivU,
+  i64ToF32,
+  nearest,
+  popcnt32,
+  truncS32,
+  truncS64,
+  truncSatS32,
+  truncSatS64,
+  truncSatU32,
+  truncSatU64,
+  truncU32,
+  truncU64,
+  u64ToF32,
+} from './numeric.js';
+import { Op, RARE_LEN } from './ops.js';
+import { rareOp } from './rare.js';
+import { REFS, S32, SF32, SF64, STACK_WORDS, ensureFrames, frames } from './stack.js';
+
+const TWO32 = 4294967296;
+
+function exhausted(): Trap {
+  return new Trap(TrapCode.callStackExhausted);
+}
+
+/**
+ * Runs `f` with its arguments already in the value stack at word `fp`; leaves its results there.
+ * Frame `frames.depth` becomes f's; on return frames.depth is back where it was.
+ */
+function loop(f: InterpFunc, fp: number): void {
+  const s32 = S32;
+  const sf32 = SF32;
+  const sf64 = SF64;
+  const refs = REFS;
+  const fr = frames;
+  const fFn = fr.fn;
+  let fPc = fr.pc;
+  let fFp = fr.fp;
+  const base = fr.depth;
+  let depth = base + 1;
+  let fn = f;
+  let code = f.code;
+  let pc = 0;
+  let inst = f.inst as InterpInstance;
+  let funcs = inst.funcs;
+  let gw = inst.gw;
+  let tables = inst.tables;
+  inst.syncMem();
+  let dv = inst.dv;
+  let u8 = inst.u8;
+  let memLen = inst.memLen;
+  const limit = inst.limit;
+  if (depth > limit || fp + f.frameWords > STACK_WORDS) throw exhausted();
+  fFn[base] = f;
+  fr.depth = depth;
+
+  for (;;) {
+    switch (code[pc]) {
+      // ------------------------------------------------------------ control
+      case Op.unreachable:
+        throw new Trap(TrapCode.unreachable);
+      case Op.br:
+        pc = code[pc + 1]!;
+        continue;
+      case Op.br_if:
+        pc = s32[fp + code[pc + 1]!] !== 0 ? code[pc + 2]! : pc + 3;
+        continue;
+      case Op.br_ifz:
+        pc = s32[fp + code[pc + 1]!] === 0 ? code[pc + 2]! : pc + 3;
+        continue;
+      case Op.br_table: {
+        const i = s32[fp + code[pc + 1]!]! >>> 0;
+        const n = code[pc + 2]!;
+        pc = code[pc + 3 + (i < n ? i : n)]!;
+        continue;
+      }
+      case Op.br_eq:
+        pc = s32[fp + code[pc + 1]!] === s32[fp + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ne:
+        pc = s32[fp + code[pc + 1]!] !== s32[fp + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_lt_s:
+        pc = s32[fp + code[pc + 1]!]! < s32[fp + code[pc + 2]!]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_lt_u:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 < s32[fp + code[pc + 2]!]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_gt_s:
+        pc = s32[fp + code[pc + 1]!]! > s32[fp + code[pc + 2]!]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_gt_u:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 > s32[fp + code[pc + 2]!]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_le_s:
+        pc = s32[fp + code[pc + 1]!]! <= s32[fp + code[pc + 2]!]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_le_u:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 <= s32[fp + code[pc + 2]!]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ge_s:
+        pc = s32[fp + code[pc + 1]!]! >= s32[fp + code[pc + 2]!]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ge_u:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 >= s32[fp + code[pc + 2]!]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_eq_k:
+        pc = s32[fp + code[pc + 1]!] === code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ne_k:
+        pc = s32[fp + code[pc + 1]!] !== code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_lt_s_k:
+        pc = s32[fp + code[pc + 1]!]! < code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_lt_u_k:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 < code[pc + 2]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_gt_s_k:
+        pc = s32[fp + code[pc + 1]!]! > code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_gt_u_k:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 > code[pc + 2]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_le_s_k:
+        pc = s32[fp + code[pc + 1]!]! <= code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_le_u_k:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 <= code[pc + 2]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ge_s_k:
+        pc = s32[fp + code[pc + 1]!]! >= code[pc + 2]! ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.br_ge_u_k:
+        pc = s32[fp + code[pc + 1]!]! >>> 0 >= code[pc + 2]! >>> 0 ? code[pc + 3]! : pc + 4;
+        continue;
+      case Op.return_: {
+        depth--;
+        fr.depth = depth;
+        if (depth === base) return;
+        fn = fFn[depth - 1] as InterpFunc;
+        code = fn.code;
+        pc = fPc[depth - 1]!;
+        fp = fFp[depth - 1]!;
+        if (fn.inst !== inst) {
+          inst = fn.inst as InterpInstance;
+          funcs = inst.funcs;
+          gw = inst.gw;
+          tables = inst.tables;
+          inst.syncMem();
+          dv = inst.dv;
+          u8 = inst.u8;
+          memLen = inst.memLen;
+        }
+        continue;
+      }
+      case Op.call: {
+        const callee = funcs[code[pc + 1]!] as InterpFunc;
+        const nfp = fp + code[pc + 2]!;
+        if (depth >= limit || nfp + callee.frameWords > STACK_WORDS) throw exhausted();
+        fPc[depth - 1] = pc + 3;
+        fFp[depth - 1] = fp;
+        fFn[depth] = callee;
+        fr.depth = ++depth;
+        fn = callee;
+        code = callee.code;
+        fp = nfp;
+        pc = 0;
+        continue;
+      }
+      case Op.call_slow:
+      case Op.call_indirect: {
+        let callee: FuncInst;
+        let nfp: number;
+        let next: number;
+        if (code[pc] === Op.call_slow) {
+          callee = funcs[code[pc + 1]!]!;
+          nfp = fp + code[pc + 2]!;
+          next = pc + 3;
+        } else {
+          callee = tableFunc(tables[code[pc + 2]!]!, s32[fp + code[pc + 4]!]! >>> 0, code[pc + 1]!);
+          nfp = fp + code[pc + 3]!;
+          next = pc + 5;
+        }
+        if (depth >= limit) throw exhausted();
+        fPc[depth - 1] = next;
+        fFp[depth - 1] = fp;
+        if (callee instanceof InterpFunc) {
+          if (nfp + callee.frameWords > STACK_WORDS) throw exhausted();
+          fFn[depth] = callee;
+          fr.depth = ++depth;
+          fn = callee;
+          code = callee.code;
+          fp = nfp;
+          pc = 0;
+          if (callee.inst !== inst) {
+            inst = callee.inst as InterpInstance;
+            funcs = inst.funcs;
+            gw = inst.gw;
+            tables = inst.tables;
+            inst.syncMem();
+            dv = inst.dv;
+            u8 = inst.u8;
+            memLen = inst.memLen;
+          }
+          continue;
+        }
+        fr.top = fp + fn.frameWords;
+        callForeign(callee, nfp, inst);
+        fPc = fr.pc;
+        fFp = fr.fp;
+        inst.syncMem();
+        dv = inst.dv;
+        u8 = inst.u8;
+        memLen = inst.memLen;
+        pc = next;
+        continue;
+      }
+      case Op.return_call: {
+        const callee = funcs[code[pc + 1]!] as InterpFunc;
+        const src = fp + code[pc + 2]!;
+        if (fp + callee.frameWords > STACK_WORDS) throw exhausted();
+        for (let i = 0, n = callee.paramWords; i < n; i++) s32[fp + i] = s32[src + i]!;
+        if (callee.refParams) for (let i = 0, n = callee.paramWords; i < n; i++) refs[fp + i] = refs[src + i];
+        fFn[depth - 1] = callee;
+        fn = callee;
+        code = callee.code;
+        pc = 0;
+        continue;
+      }
+      case Op.return_call_indirect: {
+        const callee = tableFunc(tables[code[pc + 2]!]!, s32[fp + code[pc + 4]!]! >>> 0, code[pc + 1]!);
+        const src = fp + code[pc + 3]!;
+        if (callee instanceof InterpFunc) {
+          if (fp + callee.frameWords > STACK_WORDS) throw exhausted();
+          for (let i = 0, n = callee.paramWords; i < n; i++) s32[fp + i] = s32[src + i]!;
+          if (callee.refParams) for (let i = 0, n = callee.paramWords; i < n; i++) refs[fp + i] = refs[src + i];
+          fFn[depth - 1] = callee;
+          fn = callee;
+          code = callee.code;
+          pc = 0;
+          if (callee.inst !== inst) {
+            inst = callee.inst as InterpInstance;
+            funcs = inst.funcs;
+            gw = inst.gw;
+            tables = inst.tables;
+            inst.syncMem();
+            dv = inst.dv;
+            u8 = inst.u8;
+            memLen = inst.memLen;
+          }
+          continue;
+        }
+        // A foreign function: call it, move its results to this frame's start and return.
+        if (depth >= limit) throw exhausted();
+        fr.top = fp + fn.frameWords;
+        callForeign(callee, src, inst);
+        fPc = fr.pc;
+        fFp = fr.fp;
+        const rw = resultWords(callee);
+        for (let i = 0; i < rw; i++) {
+          s32[fp + i] = s32[src + i]!;
+          refs[fp + i] = refs[src + i];
+        }
+        depth--;
+        fr.depth = depth;
+        if (depth === base) return;
+        fn = fFn[depth - 1] as InterpFunc;
+        code = fn.code;
+        pc = fPc[depth - 1]!;
+        fp = fFp[depth - 1]!;
+        inst = fn.inst as InterpInstance;
+        funcs = inst.funcs;
+        gw = inst.gw;
+        tables = inst.tables;
+        inst.syncMem();
+        dv = inst.dv;
+        u8 = inst.u8;
+        memLen = inst.memLen;
+        continue;
+      }
+      case Op.fuel: {
+        const m = inst.meter;
+        if (--m.countdown <= 0) m.checkpoint(m);
+        pc += 1;
+        continue;
+      }
+      case Op.zero:
+        for (let i = fp + code[pc + 1]!, e = fp + code[pc + 2]!; i < e; i++) s32[i] = 0;
+        pc += 3;
+        continue;
+
+      // ------------------------------------------------------------ moves, constants, globals
+      case Op.mov32:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.mov64: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + 2]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]!;
+        pc += 3;
+        continue;
+      }
+      case Op.mov128: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + 2]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]!;
+        s32[d + 2] = s32[a + 2]!;
+        s32[d + 3] = s32[a + 3]!;
+        pc += 3;
+        continue;
+      }
+      case Op.movref:
+        refs[fp + code[pc + 1]!] = refs[fp + code[pc + 2]!];
+        pc += 3;
+        continue;
+      case Op.const32:
+        s32[fp + code[pc + 1]!] = code[pc + 2]!;
+        pc += 3;
+        continue;
+      case Op.const64: {
+        const d = fp + code[pc + 1]!;
+        s32[d] = code[pc + 2]!;
+        s32[d + 1] = code[pc + 3]!;
+        pc += 4;
+        continue;
+      }
+      case Op.const128: {
+        const d = fp + code[pc + 1]!;
+        s32[d] = code[pc + 2]!;
+        s32[d + 1] = code[pc + 3]!;
+        s32[d + 2] = code[pc + 4]!;
+        s32[d + 3] = code[pc + 5]!;
+        pc += 6;
+        continue;
+      }
+      case Op.select32:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!]!;
+        pc += 5;
+        continue;
+      case Op.select64: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]!;
+        pc += 5;
+        continue;
+      }
+      case Op.select128: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]!;
+        s32[d + 2] = s32[a + 2]!;
+        s32[d + 3] = s32[a + 3]!;
+        pc += 5;
+        continue;
+      }
+      case Op.selectref:
+        refs[fp + code[pc + 1]!] = refs[fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!];
+        pc += 5;
+        continue;
+      case Op.global_get32: {
+        const w = gw[code[pc + 2]!];
+        if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        else s32[fp + code[pc + 1]!] = w![0]!;
+        pc += 3;
+        continue;
+      }
+      case Op.global_get64: {
+        const w = gw[code[pc + 2]!];
+        const d = fp + code[pc + 1]!;
+        if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
+        else {
+          s32[d] = w![0]!;
+          s32[d + 1] = w![1]!;
+        }
+        pc += 3;
+        continue;
+      }
+      case Op.global_get128: {
+        const w = gw[code[pc + 2]!];
+        const d = fp + code[pc + 1]!;
+        if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
+        else {
+          s32[d] = w![0]!;
+          s32[d + 1] = w![1]!;
+          s32[d + 2] = w![2]!;
+          s32[d + 3] = w![3]!;
+        }
+        pc += 3;
+        continue;
+      }
+      case Op.global_set32: {
+        const w = gw[code[pc + 2]!];
+        if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        else w![0] = s32[fp + code[pc + 1]!]!;
+        pc += 3;
+        continue;
+      }
+      case Op.global_set64: {
+        const w = gw[code[pc + 2]!];
+        const a = fp + code[pc + 1]!;
+        if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
+        else {
+          w![0] = s32[a]!;
+          w![1] = s32[a + 1]!;
+        }
+        pc += 3;
+        continue;
+      }
+      case Op.global_set128: {
+        const w = gw[code[pc + 2]!];
+        const a = fp + code[pc + 1]!;
+        if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
+        else {
+          w![0] = s32[a]!;
+          w![1] = s32[a + 1]!;
+          w![2] = s32[a + 2]!;
+          w![3] = s32[a + 3]!;
+        }
+        pc += 3;
+        continue;
+      }
+      case Op.global_get_slow:
+        globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        pc += 3;
+        continue;
+      case Op.global_set_slow:
+        globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        pc += 3;
+        continue;
+      case Op.ref_null:
+        refs[fp + code[pc + 1]!] = null;
+        pc += 2;
+        continue;
+      case Op.ref_func:
+        refs[fp + code[pc + 1]!] = funcs[code[pc + 2]!];
+        pc += 3;
+        continue;
+      case Op.ref_is_null:
+        s32[fp + code[pc + 1]!] = refs[fp + code[pc + 2]!] === null ? 1 : 0;
+        pc += 3;
+        continue;
+
+      // ------------------------------------------------------------ memory 0
+      case Op.load32: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 4) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
+        pc += 4;
+        continue;
+      }
+      case Op.load64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const d = fp + code[pc + 1]!;
+        s32[d] = dv.getInt32(ea, true);
+        s32[d + 1] = dv.getInt32(ea + 4, true);
+        pc += 4;
+        continue;
+      }
+      case Op.load8_s: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        s32[fp + code[pc + 1]!] = (u8[ea]! << 24) >> 24;
+        pc += 4;
+        continue;
+      }
+      case Op.load8_u: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        s32[fp + code[pc + 1]!] = u8[ea]!;
+        pc += 4;
+        continue;
+      }
+      case Op.load16_s: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getInt16(ea, true);
+        pc += 4;
+        continue;
+      }
+      case Op.load16_u: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getUint16(ea, true);
+        pc += 4;
+        continue;
+      }
+      case Op.load8_s_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        const d = fp + code[pc + 1]!;
+        const v = (u8[ea]! << 24) >> 24;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 4;
+        continue;
+      }
+      case Op.load8_u_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        const d = fp + code[pc + 1]!;
+        s32[d] = u8[ea]!;
+        s32[d + 1] = 0;
+        pc += 4;
+        continue;
+      }
+      case Op.load16_s_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        const d = fp + code[pc + 1]!;
+        const v = dv.getInt16(ea, true);
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 4;
+        continue;
+      }
+      case Op.load16_u_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        const d = fp + code[pc + 1]!;
+        s32[d] = dv.getUint16(ea, true);
+        s32[d + 1] = 0;
+        pc += 4;
+        continue;
+      }
+      case Op.load32_s_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 4) throw oob();
+        const d = fp + code[pc + 1]!;
+        const v = dv.getInt32(ea, true);
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 4;
+        continue;
+      }
+      case Op.load32_u_64: {
+        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 4) throw oob();
+        const d = fp + code[pc + 1]!;
+        s32[d] = dv.getInt32(ea, true);
+        s32[d + 1] = 0;
+        pc += 4;
+        continue;
+      }
+      case Op.store32: {
+        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 4) throw oob();
+        dv.setInt32(ea, s32[fp + code[pc + 2]!]!, true);
+        pc += 4;
+        continue;
+      }
+      case Op.store64: {
+        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const a = fp + code[pc + 2]!;
+        dv.setInt32(ea, s32[a]!, true);
+        dv.setInt32(ea + 4, s32[a + 1]!, true);
+        pc += 4;
+        continue;
+      }
+      case Op.store8: {
+        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        u8[ea] = s32[fp + code[pc + 2]!]!;
+        pc += 4;
+        continue;
+      }
+      case Op.store16: {
+        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        dv.setInt16(ea, s32[fp + code[pc + 2]!]!, true);
+        pc += 4;
+        continue;
+      }
+
+      // ------------------------------------------------------------ i32
+      case Op.i32_eqz:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] === 0 ? 1 : 0;
+        pc += 3;
+        continue;
+      case Op.i32_eq:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] === s32[fp + code[pc + 3]!] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ne:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] !== s32[fp + code[pc + 3]!] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_lt_s:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! < s32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_lt_u:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 < s32[fp + code[pc + 3]!]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_gt_s:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! > s32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_gt_u:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 > s32[fp + code[pc + 3]!]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_le_s:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! <= s32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_le_u:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 <= s32[fp + code[pc + 3]!]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ge_s:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >= s32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ge_u:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 >= s32[fp + code[pc + 3]!]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_eq_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] === code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ne_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] !== code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_lt_s_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! < code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_lt_u_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 < code[pc + 3]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_gt_s_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! > code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_gt_u_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 > code[pc + 3]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_le_s_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! <= code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_le_u_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 <= code[pc + 3]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ge_s_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >= code[pc + 3]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_ge_u_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 >= code[pc + 3]! >>> 0 ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.i32_clz:
+        s32[fp + code[pc + 1]!] = Math.clz32(s32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_ctz:
+        s32[fp + code[pc + 1]!] = ctz32(s32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_popcnt:
+        s32[fp + code[pc + 1]!] = popcnt32(s32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_extend8_s:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! << 24) >> 24;
+        pc += 3;
+        continue;
+      case Op.i32_extend16_s:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! << 16) >> 16;
+        pc += 3;
+        continue;
+      case Op.i32_add:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) | 0;
+        pc += 4;
+        continue;
+      case Op.i32_sub:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! - s32[fp + code[pc + 3]!]!) | 0;
+        pc += 4;
+        continue;
+      case Op.i32_mul:
+        s32[fp + code[pc + 1]!] = Math.imul(s32[fp + code[pc + 2]!]!, s32[fp + code[pc + 3]!]!);
+        pc += 4;
+        continue;
+      case Op.i32_div_s: {
+        const a = s32[fp + code[pc + 2]!]!;
+        const b = s32[fp + code[pc + 3]!]!;
+        if (b === 0) throw new Trap(TrapCode.integerDivideByZero);
+        if (a === -2147483648 && b === -1) throw new Trap(TrapCode.integerOverflow);
+        s32[fp + code[pc + 1]!] = (a / b) | 0;
+        pc += 4;
+        continue;
+      }
+      case Op.i32_div_u: {
+        const b = s32[fp + code[pc + 3]!]! >>> 0;
+        if (b === 0) throw new Trap(TrapCode.integerDivideByZero);
+        s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! >>> 0) / b) | 0;
+        pc += 4;
+        continue;
+      }
+      case Op.i32_rem_s: {
+        const b = s32[fp + code[pc + 3]!]!;
+        if (b === 0) throw new Trap(TrapCode.integerDivideByZero);
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! % b | 0;
+        pc += 4;
+        continue;
+      }
+      case Op.i32_rem_u: {
+        const b = s32[fp + code[pc + 3]!]! >>> 0;
+        if (b === 0) throw new Trap(TrapCode.integerDivideByZero);
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! >>> 0) % b | 0;
+        pc += 4;
+        continue;
+      }
+      case Op.i32_and:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_or:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! | s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_xor:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! ^ s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_shl:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! << s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_shr_s:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >> s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_shr_u:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.i32_rotl: {
+        const a = s32[fp + code[pc + 2]!]!;
+        const b = s32[fp + code[pc + 3]!]! & 31;
+        s32[fp + code[pc + 1]!] = (a << b) | (a >>> ((32 - b) & 31));
+        pc += 4;
+        continue;
+      }
+      case Op.i32_rotr: {
+        const a = s32[fp + code[pc + 2]!]!;
+        const b = s32[fp + code[pc + 3]!]! & 31;
+        s32[fp + code[pc + 1]!] = (a >>> b) | (a << ((32 - b) & 31));
+        pc += 4;
+        continue;
+      }
+      case Op.i32_add_k:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + code[pc + 3]!) | 0;
+        pc += 4;
+        continue;
+      case Op.i32_mul_k:
+        s32[fp + code[pc + 1]!] = Math.imul(s32[fp + code[pc + 2]!]!, code[pc + 3]!);
+        pc += 4;
+        continue;
+      case Op.i32_and_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & code[pc + 3]!;
+        pc += 4;
+        continue;
+      case Op.i32_or_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! | code[pc + 3]!;
+        pc += 4;
+        continue;
+      case Op.i32_xor_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! ^ code[pc + 3]!;
+        pc += 4;
+        continue;
+      case Op.i32_shl_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! << code[pc + 3]!;
+        pc += 4;
+        continue;
+      case Op.i32_shr_s_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >> code[pc + 3]!;
+        pc += 4;
+        continue;
+      case Op.i32_shr_u_k:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> code[pc + 3]!;
+        pc += 4;
+        continue;
+
+      // ------------------------------------------------------------ i64
+      case Op.i64_eqz: {
+        const a = fp + code[pc + 2]!;
+        s32[fp + code[pc + 1]!] = (s32[a]! | s32[a + 1]!) === 0 ? 1 : 0;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_eq:
+      case Op.i64_ne:
+      case Op.i64_lt_s:
+      case Op.i64_lt_u:
+      case Op.i64_gt_s:
+      case Op.i64_gt_u:
+      case Op.i64_le_s:
+      case Op.i64_le_u:
+      case Op.i64_ge_s:
+      case Op.i64_ge_u: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        s32[fp + code[pc + 1]!] = i64cmp(code[pc]!, s32[a]!, s32[a + 1]!, s32[b]!, s32[b + 1]!) ? 1 : 0;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_clz: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const hi = s32[a + 1]!;
+        s32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(s32[a]!);
+        s32[d + 1] = 0;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_ctz: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]!;
+        s32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(s32[a + 1]!);
+        s32[d + 1] = 0;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_popcnt: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        s32[d] = popcnt32(s32[a]!) + popcnt32(s32[a + 1]!);
+        s32[d + 1] = 0;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_extend8_s: {
+        const d = fp + code[pc + 1]!;
+        const v = (s32[fp + code[pc + 2]!]! << 24) >> 24;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_extend16_s: {
+        const d = fp + code[pc + 1]!;
+        const v = (s32[fp + code[pc + 2]!]! << 16) >> 16;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_extend32_s:
+      case Op.i64_extend_i32_s: {
+        const d = fp + code[pc + 1]!;
+        const v = s32[fp + code[pc + 2]!]!;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_extend_i32_u: {
+        const d = fp + code[pc + 1]!;
+        s32[d] = s32[fp + code[pc + 2]!]!;
+        s32[d + 1] = 0;
+        pc += 3;
+        continue;
+      }
+      case Op.i64_add: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const al = s32[a]!;
+        const lo = (al + s32[b]!) | 0;
+        const hi = (s32[a + 1]! + s32[b + 1]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        s32[d] = lo;
+        s32[d + 1] = hi;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_add_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const al = s32[a]!;
+        const lo = (al + code[pc + 3]!) | 0;
+        const hi = (s32[a + 1]! + code[pc + 4]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        s32[d] = lo;
+        s32[d + 1] = hi;
+        pc += 5;
+        continue;
+      }
+      case Op.i64_sub: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const al = s32[a]!;
+        const bl = s32[b]!;
+        const lo = (al - bl) | 0;
+        const hi = (s32[a + 1]! - s32[b + 1]! - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+        s32[d] = lo;
+        s32[d + 1] = hi;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_mul: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const al = s32[a]!;
+        const bl = s32[b]!;
+        // low 32x32 -> 64 product from 16-bit halves (exact in doubles), then the cross terms mod 2^32
+        const a0 = al & 0xffff;
+        const a1 = al >>> 16;
+        const b0 = bl & 0xffff;
+        const b1 = bl >>> 16;
+        const p01 = a0 * b1;
+        const p10 = a1 * b0;
+        const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+        const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+        const hi = (carry + Math.imul(s32[a + 1]!, bl) + Math.imul(al, s32[b + 1]!)) | 0;
+        s32[d] = Math.imul(al, bl);
+        s32[d + 1] = hi;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_div_s:
+        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
+        pc += 4;
+        continue;
+      case Op.i64_div_u:
+        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
+        pc += 4;
+        continue;
+      case Op.i64_rem_s:
+        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
+        pc += 4;
+        continue;
+      case Op.i64_rem_u:
+        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
+        pc += 4;
+        continue;
+      case Op.i64_and: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! & s32[b]!;
+        s32[d + 1] = s32[a + 1]! & s32[b + 1]!;
+        s32[d] = lo;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_or: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! | s32[b]!;
+        s32[d + 1] = s32[a + 1]! | s32[b + 1]!;
+        s32[d] = lo;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_xor: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! ^ s32[b]!;
+        s32[d + 1] = s32[a + 1]! ^ s32[b + 1]!;
+        s32[d] = lo;
+        pc += 4;
+        continue;
+      }
+      case Op.i64_shl: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const n = s32[fp + code[pc + 3]!]! & 63;
+        const al = s32[a]!;
+        const ah = s32[a + 1]!;
+        if (n === 0) {
+          s32[d] = al;
+          s32[d + 1] = ah;
+        } else if (n < 32) {
+          s32[d] = al << n;
+          s32[d + 1] = (ah << n) | (al >>> (32 - n));
+        } else {
+          s32[d] = 0;
+          s32[d + 1] = al << (n - 32);
+        }
+        pc += 4;
+        continue;
+      }
+      case Op.i64_shr_s: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const n = s32[fp + code[pc + 3]!]! & 63;
+        const al = s32[a]!;
+        const ah = s32[a + 1]!;
+        if (n === 0) {
+          s32[d] = al;
+          s32[d + 1] = ah;
+        } else if (n < 32) {
+          s32[d] = (al >>> n) | (ah << (32 - n));
+          s32[d + 1] = ah >> n;
+        } else {
+          s32[d] = ah >> (n - 32);
+          s32[d + 1] = ah >> 31;
+        }
+        pc += 4;
+        continue;
+      }
+      case Op.i64_shr_u: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const n = s32[fp + code[pc + 3]!]! & 63;
+        const al = s32[a]!;
+        const ah = s32[a + 1]!;
+        if (n === 0) {
+          s32[d] = al;
+          s32[d + 1] = ah;
+        } else if (n < 32) {
+          s32[d] = (al >>> n) | (ah << (32 - n));
+          s32[d + 1] = ah >>> n;
+        } else {
+          s32[d] = ah >>> (n - 32);
+          s32[d + 1] = 0;
+        }
+        pc += 4;
+        continue;
+      }
+      case Op.i64_rotl:
+      case Op.i64_rotr: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        let n = s32[fp + code[pc + 3]!]! & 63;
+        if (code[pc] === Op.i64_rotr) n = (64 - n) & 63;
+        let lo = s32[a]!;
+        let hi = s32[a + 1]!;
+        if (n >= 32) {
+          const t = lo;
+          lo = hi;
+          hi = t;
+          n -= 32;
+        }
+        if (n !== 0) {
+          const l = (lo << n) | (hi >>> (32 - n));
+          hi = (hi << n) | (lo >>> (32 - n));
+          lo = l;
+        }
+        s32[d] = lo;
+        s32[d + 1] = hi;
+        pc += 4;
+        continue;
+      }
+
+      // ------------------------------------------------------------ f32 / f64
+      case Op.f32_eq:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!] === sf32[fp + code[pc + 3]!] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f32_ne:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!] !== sf32[fp + code[pc + 3]!] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f32_lt:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! < sf32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f32_gt:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! > sf32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f32_le:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! <= sf32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f32_ge:
+        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! >= sf32[fp + code[pc + 3]!]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_eq:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1] === sf64[(fp + code[pc + 3]!) >> 1] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_ne:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1] !== sf64[(fp + code[pc + 3]!) >> 1] ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_lt:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]! < sf64[(fp + code[pc + 3]!) >> 1]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_gt:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]! > sf64[(fp + code[pc + 3]!) >> 1]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_le:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]! <= sf64[(fp + code[pc + 3]!) >> 1]! ? 1 : 0;
+        pc += 4;
+        continue;
+      case Op.f64_ge:
+        s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]! >= sf64[(fp + code[pc + 3]!) >> 1]! ? 1 : 0;
+        pc += 4;
+        continue;
+      // abs/neg/copysign work on the bits (§4.3.3: they never change a NaN's payload)
+      case Op.f32_abs:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & 0x7fffffff;
+        pc += 3;
+        continue;
+      case Op.f32_neg:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! ^ -2147483648;
+        pc += 3;
+        continue;
+      case Op.f32_copysign:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! & 0x7fffffff) | (s32[fp + code[pc + 3]!]! & -2147483648);
+        pc += 4;
+        continue;
+      case Op.f64_abs: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + 2]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]! & 0x7fffffff;
+        pc += 3;
+        continue;
+      }
+      case Op.f64_neg: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + 2]!;
+        s32[d] = s32[a]!;
+        s32[d + 1] = s32[a + 1]! ^ -2147483648;
+        pc += 3;
+        continue;
+      }
+      case Op.f64_copysign: {
+        const d = fp + code[pc + 1]!;
+        const a = fp + code[pc + 2]!;
+        const sign = s32[fp + code[pc + 3]! + 1]! & -2147483648;
+        s32[d] = s32[a]!;
+        s32[d + 1] = (s32[a + 1]! & 0x7fffffff) | sign;
+        pc += 4;
+        continue;
+      }
+      case Op.f32_ceil:
+        sf32[fp + code[pc + 1]!] = Math.ceil(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.f32_floor:
+        sf32[fp + code[pc + 1]!] = Math.floor(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.f32_trunc:
+        sf32[fp + code[pc + 1]!] = Math.trunc(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.f32_nearest:
+        sf32[fp + code[pc + 1]!] = nearest(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.f32_sqrt:
+        sf32[fp + code[pc + 1]!] = Math.sqrt(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.f32_add:
+        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! + sf32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f32_sub:
+        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! - sf32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f32_mul:
+        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! * sf32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f32_div:
+        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! / sf32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f32_min:
+        sf32[fp + code[pc + 1]!] = Math.min(sf32[fp + code[pc + 2]!]!, sf32[fp + code[pc + 3]!]!);
+        pc += 4;
+        continue;
+      case Op.f32_max:
+        sf32[fp + code[pc + 1]!] = Math.max(sf32[fp + code[pc + 2]!]!, sf32[fp + code[pc + 3]!]!);
+        pc += 4;
+        continue;
+      case Op.f64_ceil:
+        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.ceil(sf64[(fp + code[pc + 2]!) >> 1]!));
+        pc += 3;
+        continue;
+      case Op.f64_floor:
+        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.floor(sf64[(fp + code[pc + 2]!) >> 1]!));
+        pc += 3;
+        continue;
+      case Op.f64_trunc:
+        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.trunc(sf64[(fp + code[pc + 2]!) >> 1]!));
+        pc += 3;
+        continue;
+      case Op.f64_nearest:
+        sf64[(fp + code[pc + 1]!) >> 1] = quiet(nearest(sf64[(fp + code[pc + 2]!) >> 1]!));
+        pc += 3;
+        continue;
+      case Op.f64_sqrt:
+        sf64[(fp + code[pc + 1]!) >> 1] = Math.sqrt(sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.f64_add:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! + sf64[(fp + code[pc + 3]!) >> 1]!;
+        pc += 4;
+        continue;
+      case Op.f64_sub:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! - sf64[(fp + code[pc + 3]!) >> 1]!;
+        pc += 4;
+        continue;
+      case Op.f64_mul:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! * sf64[(fp + code[pc + 3]!) >> 1]!;
+        pc += 4;
+        continue;
+      case Op.f64_div:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! / sf64[(fp + code[pc + 3]!) >> 1]!;
+        pc += 4;
+        continue;
+      case Op.f64_min:
+        sf64[(fp + code[pc + 1]!) >> 1] = Math.min(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
+        pc += 4;
+        continue;
+      case Op.f64_max:
+        sf64[(fp + code[pc + 1]!) >> 1] = Math.max(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
+        pc += 4;
+        continue;
+
+      // ------------------------------------------------------------ conversions
+      case Op.i32_wrap_i64:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.i32_trunc_f32_s:
+        s32[fp + code[pc + 1]!] = truncS32(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_f32_u:
+        s32[fp + code[pc + 1]!] = truncU32(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_f64_s:
+        s32[fp + code[pc + 1]!] = truncS32(sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_f64_u:
+        s32[fp + code[pc + 1]!] = truncU32(sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_f32_s:
+        truncS64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_f32_u:
+        truncU64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_f64_s:
+        truncS64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_f64_u:
+        truncU64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.f32_convert_i32_s:
+        sf32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.f32_convert_i32_u:
+        sf32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0;
+        pc += 3;
+        continue;
+      case Op.f32_convert_i64_s:
+        sf32[fp + code[pc + 1]!] = i64ToF32(fp + code[pc + 2]!);
+        pc += 3;
+        continue;
+      case Op.f32_convert_i64_u: {
+        const a = fp + code[pc + 2]!;
+        sf32[fp + code[pc + 1]!] = u64ToF32(s32[a + 1]! >>> 0, s32[a]! >>> 0);
+        pc += 3;
+        continue;
+      }
+      case Op.f32_demote_f64:
+        sf32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]!;
+        pc += 3;
+        continue;
+      case Op.f64_convert_i32_s:
+        sf64[(fp + code[pc + 1]!) >> 1] = s32[fp + code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.f64_convert_i32_u:
+        sf64[(fp + code[pc + 1]!) >> 1] = s32[fp + code[pc + 2]!]! >>> 0;
+        pc += 3;
+        continue;
+      case Op.f64_convert_i64_s: {
+        const a = fp + code[pc + 2]!;
+        sf64[(fp + code[pc + 1]!) >> 1] = s32[a + 1]! * TWO32 + (s32[a]! >>> 0);
+        pc += 3;
+        continue;
+      }
+      case Op.f64_convert_i64_u: {
+        const a = fp + code[pc + 2]!;
+        sf64[(fp + code[pc + 1]!) >> 1] = (s32[a + 1]! >>> 0) * TWO32 + (s32[a]! >>> 0);
+        pc += 3;
+        continue;
+      }
+      case Op.f64_promote_f32:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf32[fp + code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.i32_trunc_sat_f32_s:
+        s32[fp + code[pc + 1]!] = truncSatS32(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_sat_f32_u:
+        s32[fp + code[pc + 1]!] = truncSatU32(sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_sat_f64_s:
+        s32[fp + code[pc + 1]!] = truncSatS32(sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i32_trunc_sat_f64_u:
+        s32[fp + code[pc + 1]!] = truncSatU32(sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_sat_f32_s:
+        truncSatS64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_sat_f32_u:
+        truncSatU64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_sat_f64_s:
+        truncSatS64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+      case Op.i64_trunc_sat_f64_u:
+        truncSatU64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
+        pc += 3;
+        continue;
+
+      default:
+        // memory.*, table.*, other memories, SIMD: outside the hot function
+        fr.top = fp + fn.frameWords;
+        rareOp(inst, code, pc, fp);
+        inst.syncMem();
+        dv = inst.dv;
+        u8 = inst.u8;
+        memLen = inst.memLen;
+        pc += 1 + RARE_LEN;
+        continue;
+    }
+  }
+}
+
+/**
+ * Rounding functions return a NaN operand unchanged, signalling bit included; the spec wants an
+ * arithmetic (quiet) NaN (§4.3.3 fceil etc.), so any NaN becomes the canonical one.
+ */
+function quiet(x: number): number {
+  return x === x ? x : NaN;
+}
+
+function oob(): Trap {
+  return new Trap(TrapCode.outOfBoundsMemoryAccess);
+}
+
+function i64cmp(op: number, al: number, ah: number, bl: number, bh: number): boolean {
+  switch (op) {
+    case Op.i64_eq: return al === bl && ah === bh;
+    case Op.i64_ne: return al !== bl || ah !== bh;
+    case Op.i64_lt_s: return ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
+    case Op.i64_lt_u: return ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 < bl >>> 0);
+    case Op.i64_gt_s: return ah > bh || (ah === bh && al >>> 0 > bl >>> 0);
+    case Op.i64_gt_u: return ah >>> 0 > bh >>> 0 || (ah === bh && al >>> 0 > bl >>> 0);
+    case Op.i64_le_s: return ah < bh || (ah === bh && al >>> 0 <= bl >>> 0);
+    case Op.i64_le_u: return ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 <= bl >>> 0);
+    case Op.i64_ge_s: return ah > bh || (ah === bh && al >>> 0 >= bl >>> 0);
+    default: return ah >>> 0 > bh >>> 0 || (ah === bh && al >>> 0 >= bl >>> 0);
+  }
+}
+
+/** The function at table[i] for call_indirect (§4.4.8), checked against the expected type id. */
+function tableFunc(t: TableInst, i: number, type: number): FuncInst {
+  let f: unknown;
+  if (t instanceof ArrayTable) {
+    const el = t.elements;
+    if (i >= el.length) throw new Trap(TrapCode.undefinedElement);
+    f = el[i];
+  } else {
+    if (i >= t.size()) throw new Trap(TrapCode.undefinedElement);
+    f = t.get(i);
+  }
+  if (f === null || f === undefined) throw new Trap(TrapCode.uninitializedElement);
+  if ((f as FuncInst).typeId !== type) throw new Trap(TrapCode.indirectCallTypeMismatch);
+  return f as FuncInst;
+}
+
+function resultWords(f: FuncInst): number {
+  let n = 0;
+  for (const r of f.type.results) n += width(r);
+  return n;
+}
+
+// ---------------------------------------------------------------- values in and out of the stack
+
+/** Reads the raw value (values.ts) of type t at word w. */
+export function readRaw(t: number, w: number): RawValue {
+  switch (t) {
+    case 0x7f: return S32[w]!;
+    case 0x7d: return S32[w]! >>> 0;
+    case 0x7e: return (BigInt(S32[w + 1]!) << 32n) | BigInt(S32[w]! >>> 0);
+    case 0x7c: return (BigInt(S32[w + 1]! >>> 0) << 32n) | BigInt(S32[w]! >>> 0);
+    case 0x7b:
+      return (BigInt(S32[w + 3]! >>> 0) << 96n) | (BigInt(S32[w + 2]! >>> 0) << 64n) |
+        (BigInt(S32[w + 1]! >>> 0) << 32n) | BigInt(S32[w]! >>> 0);
+    default: return REFS[w];
+  }
+}
+
+/** Writes raw value v of type t at word w. */
+export function writeRaw(t: number, w: number, v: RawValue): void {
+  switch (t) {
+    case 0x7f:
+    case 0x7d:
+      S32[w] = v as number;
+      return;
+    case 0x7e:
+    case 0x7c: {
+      const b = v as bigint;
+      S32[w] = Number(BigInt.asIntN(32, b));
+      S32[w + 1] = Number(BigInt.asIntN(32, b >> 32n));
+      return;
+    }
+    case 0x7b: {
+      const b = v as bigint;
+      for (let i = 0; i < 4; i++) S32[w + i] = Number(BigInt.asIntN(32, b >> BigInt(32 * i)));
+      return;
+    }
+    default:
+      REFS[w] = v;
+  }
+}
+
+/** Reads the JS value (what host functions receive) of type t at word w. */
+function readJs(t: number, w: number): unknown {
+  switch (t) {
+    case 0x7f: return S32[w]!;
+    case 0x7d: return SF32[w]!;
+    case 0x7c: return SF64[w >> 1]!;
+    default: return readRaw(t, w);
+  }
+}
+
+/**
+ * Calls a function that is not an interpreter function (a host function, or one of the compiler
+ * engine) with its arguments at word `at`; writes its results there.
+ */
+function callForeign(f: FuncInst, at: number, caller: InterpInstance): void {
+  const fr = frames;
+  const depth = fr.depth;
+  fr.fn[depth] = f;
+  fr.depth = depth + 1;
+  const params = f.type.params;
+  let raw: RawValue[];
+  if (f instanceof HostFunc) {
+    const args = new Array(params.length);
+    for (let i = 0, w = at; i < params.length; i++) {
+      args[i] = readJs(params[i]!, w);
+      w += width(params[i]!);
+    }
+    raw = hostResultsToRaw(f.def, f.def.fn(caller, ...args));
+  } else {
+    const args = new Array(params.length);
+    for (let i = 0, w = at; i < params.length; i++) {
+      args[i] = readRaw(params[i]!, w);
+      w += width(params[i]!);
+    }
+    raw = f.invoke(args);
+  }
+  const results = f.type.results;
+  for (let i = 0, w = at; i < results.length; i++) {
+    writeRaw(results[i]!, w, raw[i]);
+    w += width(results[i]!);
+  }
+  fr.depth = depth;
+}
+
+function globalGetSlow(inst: InterpInstance, d: number, g: number): void {
+  const gl = inst.globals[g]!;
+  writeRaw(gl.type.type, d, gl.get());
+}
+
+function globalSetSlow(inst: InterpInstance, a: number, g: number): void {
+  const gl = inst.globals[g]!;
+  gl.set(readRaw(gl.type.type, a));
+}
+
+// ---------------------------------------------------------------- entry from JS, traps and traces
+
+/** Errors that already carry their wasm stack trace (set where they were first caught). */
+const traced = new WeakSet<object>();
+
+function frameOf(f: FuncInst): WasmFrame {
+  const t = f.type;
+  const params = t.params.map(valTypeName).join(',');
+  const results = t.results.length === 1 ? valTypeName(t.results[0]!) :
+    t.results.length === 0 ? '' : `(${t.results.map(valTypeName).join(',')})`;
+  return { name: f.debugName, params, results };
+}
+
+/** The wasm stack (innermost first) of frames depth-1 .. 0. */
+function stackTrace(depth: number): WasmFrame[] {
+  const out: WasmFrame[] = [];
+  for (let k = depth - 1; k >= 0; k--) out.push(frameOf(frames.fn[k]!));
+  return out;
+}
+
+/** Gives an error leaving wasm its stack trace (once), converting a JS stack overflow to a trap. */
+function withTrace(e: unknown, depth: number): unknown {
+  if (typeof e !== 'object' || e === null || traced.has(e) || e instanceof ExitError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    e = new Trap(TrapCode.callStackExhausted);
+  }
+  const err = e as Error;
+  traced.add(err);
+  const trace = stackTrace(depth);
+  if (err instanceof Trap) err.setWasmStack(trace);
+  else if (err instanceof Error) {
+    (err as Error & { wasmStack?: WasmFrame[] }).wasmStack = trace;
+    if (trace.length) err.message += '\n' + formatTrace(trace);
+  }
+  return err;
+}
+
+function formatTrace(frames: WasmFrame[]): string {
+  let s = 'wasm stack trace:';
+  for (const f of frames) s += `\n\t${f.name}(${f.params})${f.results ? ' ' + f.results : ''}`;
+  return s;
+}
+
+/** Calls an interpreter function from JS with raw arguments (FuncInst.invoke). */
+export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
+  const fr = frames;
+  const inst = f.inst as InterpInstance;
+  if (inst.closed) throw new Error(`module ${inst.moduleName || '(anonymous)'} is closed`);
+  if (fr.depth === 0) ensureFrames(inst.limit);
+  const at = fr.top;
+  const depth = fr.depth;
+  const params = f.type.params;
+  if (at + f.frameWords + 16 > STACK_WORDS) throw withTrace(exhausted(), depth);
+  for (let i = 0, w = at; i < params.length; i++) {
+    writeRaw(params[i]!, w, args[i]);
+    w += width(params[i]!);
+  }
+  try {
+    loop(f, at);
+  } catch (e) {
+    const err = withTrace(e, fr.depth);
+    fr.depth = depth;
+    fr.top = at;
+    throw err;
+  }
+  fr.top = at;
+  const results = f.type.results;
+  const out = new Array<RawValue>(results.length);
+  for (let i = 0, w = at; i < results.length; i++) {
+    out[i] = readRaw(results[i]!, w);
+    w += width(results[i]!);
+  }
+  return out;
+}
+
+InterpFunc.invoker = invoke;

@@ -1,0 +1,1098 @@
+// Lowering: turns one validated function body (spec §5.4 bytes) into the interpreter's slot-based
+// instruction stream (ops.ts), once per module.
+//
+// Wasm's operand stack has a statically known height at every instruction (spec §3.3: validation types
+// it), so every stack position can be given a fixed slot in the frame. An instruction then names its
+// operands and result by slot offset instead of pushing and popping, and the lowering keeps a *virtual*
+// stack describing where each value currently is:
+//   - SLOT:  in its own stack slot;
+//   - LOCAL: still in local x (a `local.get` emits nothing: its consumer reads the local directly);
+//   - CONST: a constant not yet written anywhere (consumers with an immediate form take it inline).
+// LOCAL entries are written to their own slots ("materialised") before anything can change the local
+// (local.set/tee of that local) and at every control-flow boundary, so a lazy read never observes a
+// later write. Two peepholes remove most remaining dispatches:
+//   - `local.set x` right after the instruction that produced the value rewrites that instruction's
+//     destination to x (`a + b -> x` instead of `a + b -> tmp; tmp -> x`);
+//   - an i32 comparison (or eqz) consumed by `br_if`/`if` becomes one compare-and-branch instruction.
+// Branch targets are resolved to code positions; values carried by a branch are moved to the target
+// label's slots on the taken path only.
+
+import { Features } from '../../api/features.js';
+import { CompileError } from '../../api/errors.js';
+import { InstrReader } from '../../binary/instr.js';
+import { Op as W, opInfo } from '../../binary/opcodes.js';
+import { Reader } from '../../binary/reader.js';
+import { type FuncType, type Module, ValType } from '../../binary/types.js';
+import { typeId } from '../../runtime/store.js';
+import type { Lowered } from './func.js';
+import { Op, RARE_LEN } from './ops.js';
+
+const I32 = ValType.i32;
+const I64 = ValType.i64;
+const F32 = ValType.f32;
+const F64 = ValType.f64;
+const V128 = ValType.v128;
+
+/** Words a value of type t takes on the value stack. */
+export function width(t: number): number {
+  return t === V128 ? 4 : 2;
+}
+
+function isRef(t: number): boolean {
+  return t === ValType.funcref || t === ValType.externref;
+}
+
+function movOp(t: number): Op {
+  return t === V128 ? Op.mov128 : isRef(t) ? Op.movref : t === I64 || t === F64 ? Op.mov64 : Op.mov32;
+}
+
+/** What the lowering needs to know about the module around a function. */
+export interface LowerContext {
+  module: Module;
+  features: number;
+  /** Type index of every function in the index space. */
+  funcTypes: number[];
+  importedFuncs: number;
+  /** Value type of every global in the index space. */
+  globalTypes: number[];
+  /** Whether each memory (index space) uses 64-bit addresses. */
+  memory64: boolean[];
+  /** Emit `fuel` at function entry and loop headers. */
+  instrument: boolean;
+  /** Copy propagation, destination rewriting and fused branches (off = one instruction per wasm op). */
+  optimize: boolean;
+}
+
+// Simple numeric instructions: wasm op -> [internal op, inputs, result type].
+const SIMPLE = new Map<number, [Op, number, number]>();
+function simple(wop: number, op: Op, inputs: number, result: number): void {
+  SIMPLE.set(wop, [op, inputs, result]);
+}
+simple(W.i32_eqz, Op.i32_eqz, 1, I32);
+for (const [w, o] of [
+  [W.i32_eq, Op.i32_eq], [W.i32_ne, Op.i32_ne], [W.i32_lt_s, Op.i32_lt_s], [W.i32_lt_u, Op.i32_lt_u],
+  [W.i32_gt_s, Op.i32_gt_s], [W.i32_gt_u, Op.i32_gt_u], [W.i32_le_s, Op.i32_le_s], [W.i32_le_u, Op.i32_le_u],
+  [W.i32_ge_s, Op.i32_ge_s], [W.i32_ge_u, Op.i32_ge_u],
+  [W.i32_add, Op.i32_add], [W.i32_sub, Op.i32_sub], [W.i32_mul, Op.i32_mul], [W.i32_div_s, Op.i32_div_s],
+  [W.i32_div_u, Op.i32_div_u], [W.i32_rem_s, Op.i32_rem_s], [W.i32_rem_u, Op.i32_rem_u], [W.i32_and, Op.i32_and],
+  [W.i32_or, Op.i32_or], [W.i32_xor, Op.i32_xor], [W.i32_shl, Op.i32_shl], [W.i32_shr_s, Op.i32_shr_s],
+  [W.i32_shr_u, Op.i32_shr_u], [W.i32_rotl, Op.i32_rotl], [W.i32_rotr, Op.i32_rotr],
+] as [number, Op][]) simple(w, o, 2, I32);
+for (const [w, o] of [
+  [W.i32_clz, Op.i32_clz], [W.i32_ctz, Op.i32_ctz], [W.i32_popcnt, Op.i32_popcnt],
+  [W.i32_extend8_s, Op.i32_extend8_s], [W.i32_extend16_s, Op.i32_extend16_s],
+] as [number, Op][]) simple(w, o, 1, I32);
+simple(W.i64_eqz, Op.i64_eqz, 1, I32);
+for (const [w, o] of [
+  [W.i64_eq, Op.i64_eq], [W.i64_ne, Op.i64_ne], [W.i64_lt_s, Op.i64_lt_s], [W.i64_lt_u, Op.i64_lt_u],
+  [W.i64_gt_s, Op.i64_gt_s], [W.i64_gt_u, Op.i64_gt_u], [W.i64_le_s, Op.i64_le_s], [W.i64_le_u, Op.i64_le_u],
+  [W.i64_ge_s, Op.i64_ge_s], [W.i64_ge_u, Op.i64_ge_u],
+] as [number, Op][]) simple(w, o, 2, I32);
+for (const [w, o] of [
+  [W.i64_clz, Op.i64_clz], [W.i64_ctz, Op.i64_ctz], [W.i64_popcnt, Op.i64_popcnt],
+  [W.i64_extend8_s, Op.i64_extend8_s], [W.i64_extend16_s, Op.i64_extend16_s], [W.i64_extend32_s, Op.i64_extend32_s],
+] as [number, Op][]) simple(w, o, 1, I64);
+for (const [w, o] of [
+  [W.i64_add, Op.i64_add], [W.i64_sub, Op.i64_sub], [W.i64_mul, Op.i64_mul], [W.i64_div_s, Op.i64_div_s],
+  [W.i64_div_u, Op.i64_div_u], [W.i64_rem_s, Op.i64_rem_s], [W.i64_rem_u, Op.i64_rem_u], [W.i64_and, Op.i64_and],
+  [W.i64_or, Op.i64_or], [W.i64_xor, Op.i64_xor], [W.i64_shl, Op.i64_shl], [W.i64_shr_s, Op.i64_shr_s],
+  [W.i64_shr_u, Op.i64_shr_u], [W.i64_rotl, Op.i64_rotl], [W.i64_rotr, Op.i64_rotr],
+] as [number, Op][]) simple(w, o, 2, I64);
+for (const [w, o] of [
+  [W.f32_eq, Op.f32_eq], [W.f32_ne, Op.f32_ne], [W.f32_lt, Op.f32_lt], [W.f32_gt, Op.f32_gt], [W.f32_le, Op.f32_le],
+  [W.f32_ge, Op.f32_ge], [W.f64_eq, Op.f64_eq], [W.f64_ne, Op.f64_ne], [W.f64_lt, Op.f64_lt], [W.f64_gt, Op.f64_gt],
+  [W.f64_le, Op.f64_le], [W.f64_ge, Op.f64_ge],
+] as [number, Op][]) simple(w, o, 2, I32);
+for (const [w, o] of [
+  [W.f32_abs, Op.f32_abs], [W.f32_neg, Op.f32_neg], [W.f32_ceil, Op.f32_ceil], [W.f32_floor, Op.f32_floor],
+  [W.f32_trunc, Op.f32_trunc], [W.f32_nearest, Op.f32_nearest], [W.f32_sqrt, Op.f32_sqrt],
+] as [number, Op][]) simple(w, o, 1, F32);
+for (const [w, o] of [
+  [W.f32_add, Op.f32_add], [W.f32_sub, Op.f32_sub], [W.f32_mul, Op.f32_mul], [W.f32_div, Op.f32_div],
+  [W.f32_min, Op.f32_min], [W.f32_max, Op.f32_max], [W.f32_copysign, Op.f32_copysign],
+] as [number, Op][]) simple(w, o, 2, F32);
+for (const [w, o] of [
+  [W.f64_abs, Op.f64_abs], [W.f64_neg, Op.f64_neg], [W.f64_ceil, Op.f64_ceil], [W.f64_floor, Op.f64_floor],
+  [W.f64_trunc, Op.f64_trunc], [W.f64_nearest, Op.f64_nearest], [W.f64_sqrt, Op.f64_sqrt],
+] as [number, Op][]) simple(w, o, 1, F64);
+for (const [w, o] of [
+  [W.f64_add, Op.f64_add], [W.f64_sub, Op.f64_sub], [W.f64_mul, Op.f64_mul], [W.f64_div, Op.f64_div],
+  [W.f64_min, Op.f64_min], [W.f64_max, Op.f64_max], [W.f64_copysign, Op.f64_copysign],
+] as [number, Op][]) simple(w, o, 2, F64);
+for (const [w, o, r] of [
+  [W.i32_trunc_f32_s, Op.i32_trunc_f32_s, I32], [W.i32_trunc_f32_u, Op.i32_trunc_f32_u, I32],
+  [W.i32_trunc_f64_s, Op.i32_trunc_f64_s, I32], [W.i32_trunc_f64_u, Op.i32_trunc_f64_u, I32],
+  [W.i64_extend_i32_s, Op.i64_extend_i32_s, I64], [W.i64_extend_i32_u, Op.i64_extend_i32_u, I64],
+  [W.i64_trunc_f32_s, Op.i64_trunc_f32_s, I64], [W.i64_trunc_f32_u, Op.i64_trunc_f32_u, I64],
+  [W.i64_trunc_f64_s, Op.i64_trunc_f64_s, I64], [W.i64_trunc_f64_u, Op.i64_trunc_f64_u, I64],
+  [W.f32_convert_i32_s, Op.f32_convert_i32_s, F32], [W.f32_convert_i32_u, Op.f32_convert_i32_u, F32],
+  [W.f32_convert_i64_s, Op.f32_convert_i64_s, F32], [W.f32_convert_i64_u, Op.f32_convert_i64_u, F32],
+  [W.f32_demote_f64, Op.f32_demote_f64, F32],
+  [W.f64_convert_i32_s, Op.f64_convert_i32_s, F64], [W.f64_convert_i32_u, Op.f64_convert_i32_u, F64],
+  [W.f64_convert_i64_s, Op.f64_convert_i64_s, F64], [W.f64_convert_i64_u, Op.f64_convert_i64_u, F64],
+  [W.f64_promote_f32, Op.f64_promote_f32, F64],
+  [W.i32_trunc_sat_f32_s, Op.i32_trunc_sat_f32_s, I32], [W.i32_trunc_sat_f32_u, Op.i32_trunc_sat_f32_u, I32],
+  [W.i32_trunc_sat_f64_s, Op.i32_trunc_sat_f64_s, I32], [W.i32_trunc_sat_f64_u, Op.i32_trunc_sat_f64_u, I32],
+  [W.i64_trunc_sat_f32_s, Op.i64_trunc_sat_f32_s, I64], [W.i64_trunc_sat_f32_u, Op.i64_trunc_sat_f32_u, I64],
+  [W.i64_trunc_sat_f64_s, Op.i64_trunc_sat_f64_s, I64], [W.i64_trunc_sat_f64_u, Op.i64_trunc_sat_f64_u, I64],
+] as [number, Op, number][]) simple(w, o, 1, r);
+
+// i32 binary ops with an immediate form (constant right operand).
+const KFORM = new Map<number, Op>([
+  [W.i32_add, Op.i32_add_k], [W.i32_mul, Op.i32_mul_k], [W.i32_and, Op.i32_and_k], [W.i32_or, Op.i32_or_k],
+  [W.i32_xor, Op.i32_xor_k], [W.i32_shl, Op.i32_shl_k], [W.i32_shr_s, Op.i32_shr_s_k], [W.i32_shr_u, Op.i32_shr_u_k],
+  [W.i32_eq, Op.i32_eq_k], [W.i32_ne, Op.i32_ne_k], [W.i32_lt_s, Op.i32_lt_s_k], [W.i32_lt_u, Op.i32_lt_u_k],
+  [W.i32_gt_s, Op.i32_gt_s_k], [W.i32_gt_u, Op.i32_gt_u_k], [W.i32_le_s, Op.i32_le_s_k], [W.i32_le_u, Op.i32_le_u_k],
+  [W.i32_ge_s, Op.i32_ge_s_k], [W.i32_ge_u, Op.i32_ge_u_k],
+]);
+
+// Comparisons that fuse with a following branch: compare op -> index 0..9 (eq ne lt_s lt_u gt_s gt_u
+// le_s le_u ge_s ge_u), for the register and the immediate forms.
+function cmpIndex(op: number): number {
+  if (op >= Op.i32_eq && op <= Op.i32_ge_u) return op - Op.i32_eq;
+  if (op >= Op.i32_eq_k && op <= Op.i32_ge_u_k) return op - Op.i32_eq_k;
+  return -1;
+}
+/** The comparison that is true exactly when comparison i is false. */
+const NEGATE = [1, 0, 8, 9, 6, 7, 4, 5, 2, 3];
+
+// Memory instructions: wasm op -> [internal op, result type (0 for stores)].
+const LOADS = new Map<number, [Op, number]>([
+  [W.i32_load, [Op.load32, I32]], [W.i64_load, [Op.load64, I64]], [W.f32_load, [Op.load32, F32]],
+  [W.f64_load, [Op.load64, F64]], [W.i32_load8_s, [Op.load8_s, I32]], [W.i32_load8_u, [Op.load8_u, I32]],
+  [W.i32_load16_s, [Op.load16_s, I32]], [W.i32_load16_u, [Op.load16_u, I32]],
+  [W.i64_load8_s, [Op.load8_s_64, I64]], [W.i64_load8_u, [Op.load8_u_64, I64]],
+  [W.i64_load16_s, [Op.load16_s_64, I64]], [W.i64_load16_u, [Op.load16_u_64, I64]],
+  [W.i64_load32_s, [Op.load32_s_64, I64]], [W.i64_load32_u, [Op.load32_u_64, I64]],
+]);
+const STORES = new Map<number, Op>([
+  [W.i32_store, Op.store32], [W.i64_store, Op.store64], [W.f32_store, Op.store32], [W.f64_store, Op.store64],
+  [W.i32_store8, Op.store8], [W.i32_store16, Op.store16], [W.i64_store8, Op.store8], [W.i64_store16, Op.store16],
+  [W.i64_store32, Op.store32],
+]);
+
+const K_SLOT = 0;
+const K_LOCAL = 1;
+const K_CONST = 2;
+
+const CTL_BLOCK = 0;
+const CTL_LOOP = 1;
+const CTL_IF = 2;
+const CTL_ELSE = 3;
+const CTL_FUNC = 4;
+
+interface Ctl {
+  kind: number;
+  /** Virtual-stack height below the block's parameters. */
+  height: number;
+  params: readonly number[];
+  results: readonly number[];
+  /** Word offset of the label's first value slot. */
+  base: number;
+  /** Loop: the header's code position. */
+  start: number;
+  /** Code positions holding forward branch targets, patched at `end`. */
+  fixups: number[];
+  /** if: the position holding the jump-to-else target, until `else` or `end` binds it. */
+  elseFixup: number;
+  /** Pushed inside unreachable code: nothing is emitted for it. */
+  dead: boolean;
+  /** Whether the code before `else` could fall through (for the reachability after `end`). */
+  thenFell: boolean;
+}
+
+/** Lowers function `funcIndex` (in the index space) of the module. */
+export function lowerFunction(ctx: LowerContext, funcIndex: number): Lowered {
+  return new Lowerer(ctx, funcIndex).run();
+}
+
+class Lowerer {
+  private readonly ctx: LowerContext;
+  private readonly m: Module;
+  private readonly type: FuncType;
+  private readonly body: Uint8Array;
+  private readonly opt: boolean;
+
+  private code: number[] = [];
+  // locals
+  private localType: number[] = [];
+  private localPos: number[] = [];
+  private localsEnd = 0;
+  // virtual stack
+  private vk: number[] = [];
+  private vt: number[] = [];
+  private vv: number[] = []; // local index, or the constant's low word
+  private vh: number[] = []; // the constant's high word
+  private vp: number[] = []; // own slot
+  private len = 0;
+  private maxWords = 0;
+  // control
+  private ctls: Ctl[] = [];
+  private unreachable = false;
+  // last emitted instruction (for the peepholes); -1 when a label was bound since
+  private lastStart = -1;
+  private lastDstAt = -1;
+
+  constructor(ctx: LowerContext, funcIndex: number) {
+    this.ctx = ctx;
+    this.m = ctx.module;
+    this.type = this.m.types[ctx.funcTypes[funcIndex]!]!;
+    const c = this.m.codes[funcIndex - ctx.importedFuncs]!;
+    this.body = c.body;
+    this.opt = ctx.optimize;
+    let pos = 0;
+    for (const p of this.type.params) {
+      this.localType.push(p);
+      this.localPos.push(pos);
+      pos += width(p);
+    }
+    for (const d of c.locals) {
+      for (let i = 0; i < d.count; i++) {
+        this.localType.push(d.type);
+        this.localPos.push(pos);
+        pos += width(d.type);
+      }
+    }
+    this.localsEnd = pos;
+    this.maxWords = pos;
+  }
+
+  run(): Lowered {
+    const t = this.type;
+    let paramWords = 0;
+    for (const p of t.params) paramWords += width(p);
+    let resultWords = 0;
+    for (const r of t.results) resultWords += width(r);
+    // Prologue: declared locals start at zero / null (§4.4.9 "invoke": locals are default values).
+    if (this.localsEnd > paramWords) this.emit(Op.zero, paramWords, this.localsEnd);
+    for (let i = t.params.length; i < this.localType.length; i++) {
+      if (isRef(this.localType[i]!)) this.emit(Op.ref_null, this.localPos[i]!);
+    }
+    if (this.ctx.instrument) this.emit(Op.fuel);
+    this.ctls.push(this.newCtl(CTL_FUNC, 0, [], t.results));
+    const r = new Reader(this.body);
+    const ir = new InstrReader(r, this.ctx.features);
+    while (this.ctls.length > 0) {
+      ir.read();
+      this.instr(ir);
+    }
+    return {
+      code: Int32Array.from(this.code),
+      paramWords,
+      resultWords,
+      frameWords: Math.max(this.maxWords, resultWords, paramWords),
+      refParams: t.params.some(isRef),
+    };
+  }
+
+  // ---------------------------------------------------------------- emission
+
+  private emit(op: Op, ...operands: number[]): number {
+    const at = this.code.length;
+    this.code.push(op, ...operands);
+    this.lastStart = at;
+    this.lastDstAt = -1;
+    return at;
+  }
+
+  /** Emits an instruction whose first operand is its destination slot. */
+  private emitD(op: Op, ...operands: number[]): number {
+    const at = this.emit(op, ...operands);
+    this.lastDstAt = at + 1;
+    return at;
+  }
+
+  /** A rare instruction, padded to RARE_LEN operands. */
+  private emitRare(op: Op, ...operands: number[]): number {
+    while (operands.length < RARE_LEN) operands.push(0);
+    return this.emit(op, ...operands);
+  }
+
+  /** A label is bound here: no peephole may look across it. */
+  private bind(): void {
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+  }
+
+  // ---------------------------------------------------------------- virtual stack
+
+  private posAt(h: number): number {
+    return h === 0 ? this.localsEnd : this.vp[h - 1]! + width(this.vt[h - 1]!);
+  }
+
+  private pushEntry(kind: number, t: number, v: number, h: number): number {
+    const i = this.len++;
+    const p = this.posAt(i);
+    this.vk[i] = kind;
+    this.vt[i] = t;
+    this.vv[i] = v;
+    this.vh[i] = h;
+    this.vp[i] = p;
+    const end = p + width(t);
+    if (end > this.maxWords) this.maxWords = end;
+    return p;
+  }
+
+  /** Pushes a value computed into its own slot; returns the slot. */
+  private push(t: number): number {
+    return this.pushEntry(K_SLOT, t, 0, 0);
+  }
+
+  /** Writes entry i to slot `dst` (no-op when it is already there). */
+  private moveTo(i: number, dst: number): void {
+    const k = this.vk[i]!;
+    const t = this.vt[i]!;
+    if (k === K_CONST) {
+      if (t === I32 || t === F32) this.emitD(Op.const32, dst, this.vv[i]!);
+      else if (t === I64 || t === F64) this.emitD(Op.const64, dst, this.vv[i]!, this.vh[i]!);
+      else this.emitD(Op.ref_null, dst);
+      return;
+    }
+    const src = k === K_LOCAL ? this.localPos[this.vv[i]!]! : this.vp[i]!;
+    if (src !== dst) this.emitD(movOp(t), dst, src);
+  }
+
+  private materialize(i: number): void {
+    if (this.vk[i] === K_SLOT) return;
+    this.moveTo(i, this.vp[i]!);
+    this.vk[i] = K_SLOT;
+  }
+
+  private materializeAll(): void {
+    for (let i = 0; i < this.len; i++) this.materialize(i);
+  }
+
+  private materializeLocal(x: number): void {
+    for (let i = 0; i < this.len; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) this.materialize(i);
+  }
+
+  /** The slot to read entry i from (materialising a constant). */
+  private operand(i: number): number {
+    const k = this.vk[i]!;
+    if (k === K_LOCAL) return this.localPos[this.vv[i]!]!;
+    if (k === K_CONST) this.materialize(i);
+    return this.vp[i]!;
+  }
+
+  /** Pops the top entry and returns the slot to read it from. */
+  private pop(): number {
+    const s = this.operand(this.len - 1);
+    this.len--;
+    return s;
+  }
+
+  private topIsConst(t: number): boolean {
+    return this.opt && this.len > 0 && this.vk[this.len - 1] === K_CONST && this.vt[this.len - 1] === t;
+  }
+
+  private truncate(h: number): void {
+    if (this.len > h) this.len = h;
+  }
+
+  // ---------------------------------------------------------------- control
+
+  private newCtl(kind: number, height: number, params: readonly number[], results: readonly number[]): Ctl {
+    return {
+      kind,
+      height,
+      params,
+      results,
+      base: this.posAt(height),
+      start: this.code.length,
+      fixups: [],
+      elseFixup: -1,
+      dead: false,
+      thenFell: false,
+    };
+  }
+
+  private blockType(bt: number): [readonly number[], readonly number[]] {
+    if (bt === -64) return [[], []];
+    if (bt < 0) return [[], [bt + 0x80]];
+    const t = this.m.types[bt]!;
+    return [t.params, t.results];
+  }
+
+  private label(depth: number): Ctl {
+    return this.ctls[this.ctls.length - 1 - depth]!;
+  }
+
+  /** Values a branch to `c` carries. */
+  private arity(c: Ctl): readonly number[] {
+    return c.kind === CTL_LOOP ? c.params : c.results;
+  }
+
+  /** Emits the moves of the top values into the slots of label c (for a taken branch). */
+  private branchMoves(c: Ctl): void {
+    const types = this.arity(c);
+    const n = types.length;
+    if (n === 0) return;
+    const first = this.len - n;
+    if (n === 1) {
+      this.moveTo(first, c.base);
+      return;
+    }
+    // Several values: put them in their own slots first, then copy upwards in order. Own slots are
+    // never below the label's slots, so ascending copies never overwrite a value still to be read.
+    for (let i = first; i < this.len; i++) this.materialize(i);
+    let dst = c.base;
+    for (let i = first; i < this.len; i++) {
+      this.moveTo(i, dst);
+      dst += width(this.vt[i]!);
+    }
+  }
+
+  /** Whether a branch to c needs no moves (its values already sit in its slots). */
+  private inPlace(c: Ctl): boolean {
+    const n = this.arity(c).length;
+    if (n === 0) return true;
+    if (this.posAt(this.len - n) !== c.base) return false;
+    for (let i = this.len - n; i < this.len; i++) if (this.vk[i] !== K_SLOT) return false;
+    return true;
+  }
+
+  /** Records that the operand at `at` is a branch target of c (patched now for loops, at end otherwise). */
+  private target(c: Ctl, at: number): void {
+    if (c.kind === CTL_LOOP) this.code[at] = c.start;
+    else c.fixups.push(at);
+  }
+
+  /** Emits the function's return: results to slots 0.., then `return`. */
+  private emitReturn(): void {
+    const n = this.type.results.length;
+    const first = this.len - n;
+    if (n === 1) this.moveTo(first, 0);
+    else if (n > 1) {
+      for (let i = first; i < this.len; i++) this.materialize(i);
+      let dst = 0;
+      for (let i = first; i < this.len; i++) {
+        this.moveTo(i, dst);
+        dst += width(this.vt[i]!);
+      }
+    }
+    this.emit(Op.return_);
+  }
+
+  /** An unconditional branch to label `depth`. */
+  private branch(depth: number): void {
+    const c = this.label(depth);
+    if (c.kind === CTL_FUNC) {
+      this.emitReturn();
+      return;
+    }
+    this.branchMoves(c);
+    const at = this.emit(Op.br, 0);
+    this.target(c, at + 1);
+  }
+
+  /**
+   * Pops a branch condition. When it was computed by the instruction just emitted (an i32 comparison or
+   * eqz), that instruction is removed and returned as [cmp index (0..9, or 10 for eqz), a, b, isK];
+   * otherwise [-1, slot].
+   */
+  private takeCond(): number[] {
+    const top = this.len - 1;
+    if (this.opt && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT &&
+        this.code[this.lastDstAt] === this.vp[top]) {
+      const op = this.code[this.lastStart]!;
+      const ci = cmpIndex(op);
+      const c = this.code;
+      const s = this.lastStart;
+      if (ci >= 0) {
+        const res = [ci, c[s + 2]!, c[s + 3]!, op >= Op.i32_eq_k ? 1 : 0];
+        c.length = s;
+        this.len--;
+        this.bind();
+        return res;
+      }
+      if (op === Op.i32_eqz) {
+        const res = [10, c[s + 2]!, 0, 0];
+        c.length = s;
+        this.len--;
+        this.bind();
+        return res;
+      }
+    }
+    return [-1, this.pop()];
+  }
+
+  /** Emits a conditional jump taken when the condition is `when`; returns the target operand's position. */
+  private condJump(cond: number[], when: boolean): number {
+    const ci = cond[0]!;
+    if (ci < 0) return this.emit(when ? Op.br_if : Op.br_ifz, cond[1]!, 0) + 2;
+    if (ci === 10) return this.emit(when ? Op.br_ifz : Op.br_if, cond[1]!, 0) + 2;
+    const idx = when ? ci : NEGATE[ci]!;
+    const base = cond[3] ? Op.br_eq_k : Op.br_eq;
+    return this.emit(base + idx, cond[1]!, cond[2]!, 0) + 3;
+  }
+
+  // ---------------------------------------------------------------- instructions
+
+  private instr(ir: InstrReader): void {
+    const op = ir.op;
+    if (this.unreachable) {
+      this.skipDead(ir);
+      return;
+    }
+    const sim = SIMPLE.get(op);
+    if (sim !== undefined) {
+      this.simpleOp(op, sim);
+      return;
+    }
+    switch (op) {
+      case W.unreachable:
+        this.emit(Op.unreachable);
+        this.setUnreachable();
+        return;
+      case W.nop:
+        return;
+      case W.block:
+      case W.loop:
+      case W.if: {
+        const [params, results] = this.blockType(ir.blockType);
+        let cond: number[] | null = null;
+        if (op === W.if) cond = this.takeCond();
+        this.materializeAll();
+        const c = this.newCtl(op === W.block ? CTL_BLOCK : op === W.loop ? CTL_LOOP : CTL_IF,
+          this.len - params.length, params, results);
+        if (op === W.loop) {
+          this.bind();
+          c.start = this.code.length;
+          if (this.ctx.instrument) this.emit(Op.fuel);
+        } else if (cond) {
+          c.elseFixup = this.condJump(cond, false);
+        }
+        this.ctls.push(c);
+        return;
+      }
+      case W.else: {
+        const c = this.ctls[this.ctls.length - 1]!;
+        this.elseOf(c, true);
+        return;
+      }
+      case W.end:
+        this.end(true);
+        return;
+      case W.br:
+        this.branch(ir.index);
+        this.setUnreachable();
+        return;
+      case W.br_if: {
+        const c = this.label(ir.index);
+        const cond = this.takeCond();
+        // Several values are first put in their own slots on both paths: the moves on the taken path
+        // below then need no bookkeeping that the fall-through path would not share.
+        const n = c.kind === CTL_FUNC ? this.type.results.length : this.arity(c).length;
+        if (n > 1) for (let i = this.len - n; i < this.len; i++) this.materialize(i);
+        if (c.kind === CTL_FUNC) {
+          const skip = this.condJump(cond, false);
+          this.emitReturn();
+          this.code[skip] = this.code.length;
+          this.bind();
+        } else if (this.inPlace(c)) {
+          this.target(c, this.condJump(cond, true));
+        } else {
+          const skip = this.condJump(cond, false);
+          this.branchMoves(c);
+          this.target(c, this.emit(Op.br, 0) + 1);
+          this.code[skip] = this.code.length;
+          this.bind();
+        }
+        return;
+      }
+      case W.br_table: {
+        const n = ir.labelCount;
+        const labels = Array.from(ir.labels.subarray(0, n));
+        labels.push(ir.index);
+        const idx = this.pop();
+        const arity = this.arity(this.label(ir.index)).length;
+        if (arity > 1) for (let i = this.len - arity; i < this.len; i++) this.materialize(i);
+        else if (arity === 1) this.materialize(this.len - 1);
+        const at = this.emit(Op.br_table, idx, n, ...labels.map(() => 0));
+        // Targets needing moves (or returns) get a stub after the table.
+        for (let i = 0; i <= n; i++) {
+          const c = this.label(labels[i]!);
+          const slot = at + 3 + i;
+          if (c.kind !== CTL_FUNC && this.inPlace(c)) {
+            this.target(c, slot);
+          } else {
+            this.code[slot] = this.code.length;
+            this.bind();
+            this.branch(labels[i]!);
+          }
+        }
+        this.setUnreachable();
+        return;
+      }
+      case W.return:
+        this.emitReturn();
+        this.setUnreachable();
+        return;
+      case W.call:
+      case W.return_call: {
+        const f = ir.index;
+        const t = this.m.types[this.ctx.funcTypes[f]!]!;
+        const base = this.args(t);
+        const local = f >= this.ctx.importedFuncs;
+        if (op === W.return_call) {
+          if (local) {
+            this.emit(Op.return_call, f, base);
+            this.setUnreachable();
+            return;
+          }
+          this.emit(Op.call_slow, f, base);
+          this.results(t);
+          this.emitReturn();
+          this.setUnreachable();
+          return;
+        }
+        this.emit(local ? Op.call : Op.call_slow, f, base);
+        this.results(t);
+        return;
+      }
+      case W.call_indirect:
+      case W.return_call_indirect: {
+        const t = this.m.types[ir.index]!;
+        const idx = this.pop();
+        // The index is read before the frame is set up; keep it out of the argument slots' way by
+        // reading it into a slot above them when it sits inside (it never does: it was on top).
+        const base = this.args(t);
+        const tid = typeId(t);
+        if (op === W.return_call_indirect) {
+          this.emit(Op.return_call_indirect, tid, ir.index2, base, idx);
+          this.setUnreachable();
+          return;
+        }
+        this.emit(Op.call_indirect, tid, ir.index2, base, idx);
+        this.results(t);
+        return;
+      }
+      case W.drop:
+        this.len--;
+        return;
+      case W.select:
+      case W.select_t: {
+        const c = this.pop();
+        const b = this.pop();
+        const t = this.vt[this.len - 1]!;
+        const a = this.pop();
+        const d = this.push(t);
+        const o = t === V128 ? Op.select128 : isRef(t) ? Op.selectref : t === I64 || t === F64 ? Op.select64 : Op.select32;
+        this.emitD(o, d, a, b, c);
+        return;
+      }
+      case W.local_get: {
+        const x = ir.index;
+        if (this.opt) this.pushEntry(K_LOCAL, this.localType[x]!, x, 0);
+        else {
+          const d = this.push(this.localType[x]!);
+          this.emitD(movOp(this.localType[x]!), d, this.localPos[x]!);
+        }
+        return;
+      }
+      case W.local_set:
+      case W.local_tee:
+        this.localSet(ir.index, op === W.local_tee);
+        return;
+      case W.global_get: {
+        const g = ir.index;
+        const t = this.ctx.globalTypes[g]!;
+        const d = this.push(t);
+        if (isRef(t)) this.emitD(Op.global_get_slow, d, g);
+        else this.emitD(t === V128 ? Op.global_get128 : t === I64 || t === F64 ? Op.global_get64 : Op.global_get32, d, g);
+        return;
+      }
+      case W.global_set: {
+        const g = ir.index;
+        const t = this.ctx.globalTypes[g]!;
+        const a = this.pop();
+        if (isRef(t)) this.emit(Op.global_set_slow, a, g);
+        else this.emit(t === V128 ? Op.global_set128 : t === I64 || t === F64 ? Op.global_set64 : Op.global_set32, a, g);
+        return;
+      }
+      case W.i32_const:
+        if (this.opt) this.pushEntry(K_CONST, I32, ir.i32, 0);
+        else this.emitD(Op.const32, this.push(I32), ir.i32);
+        return;
+      case W.i64_const:
+        if (this.opt) this.pushEntry(K_CONST, I64, ir.lo, ir.hi);
+        else this.emitD(Op.const64, this.push(I64), ir.lo, ir.hi);
+        return;
+      case W.f32_const:
+        if (this.opt) this.pushEntry(K_CONST, F32, ir.f32 | 0, 0);
+        else this.emitD(Op.const32, this.push(F32), ir.f32 | 0);
+        return;
+      case W.f64_const:
+        if (this.opt) this.pushEntry(K_CONST, F64, ir.lo, ir.hi);
+        else this.emitD(Op.const64, this.push(F64), ir.lo, ir.hi);
+        return;
+      case W.v128_const: {
+        const b = ir.immBytes();
+        const w = (i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+        this.emitD(Op.const128, this.push(V128), w(0), w(4), w(8), w(12));
+        return;
+      }
+      // Reinterpretations and wrap change no bits of the slot's low word(s): only the type changes.
+      case W.i32_reinterpret_f32:
+        this.retype(I32);
+        return;
+      case W.f32_reinterpret_i32:
+        this.retype(F32);
+        return;
+      case W.i64_reinterpret_f64:
+        this.retype(I64);
+        return;
+      case W.f64_reinterpret_i64:
+        this.retype(F64);
+        return;
+      case W.i32_wrap_i64:
+        this.retype(I32);
+        return;
+      case W.ref_null: {
+        const d = this.push(ir.refType);
+        this.emitD(Op.ref_null, d);
+        return;
+      }
+      case W.ref_func: {
+        const d = this.push(ValType.funcref);
+        this.emitD(Op.ref_func, d, ir.index);
+        return;
+      }
+      case W.ref_is_null: {
+        const a = this.pop();
+        this.emitD(Op.ref_is_null, this.push(I32), a);
+        return;
+      }
+      case W.memory_size: {
+        const d = this.push(this.ctx.memory64[ir.memory] ? I64 : I32);
+        this.emitRare(Op.memory_size, d, ir.memory);
+        return;
+      }
+      case W.memory_grow: {
+        const a = this.pop();
+        const d = this.push(this.ctx.memory64[ir.memory] ? I64 : I32);
+        this.emitRare(Op.memory_grow, d, a, ir.memory);
+        return;
+      }
+      case W.memory_fill: {
+        const n = this.pop();
+        const v = this.pop();
+        const dst = this.pop();
+        this.emitRare(Op.memory_fill, dst, v, n, ir.memory);
+        return;
+      }
+      case W.memory_copy: {
+        const n = this.pop();
+        const s = this.pop();
+        const dst = this.pop();
+        this.emitRare(Op.memory_copy, dst, s, n, ir.memory, ir.index2);
+        return;
+      }
+      case W.memory_init: {
+        const n = this.pop();
+        const s = this.pop();
+        const dst = this.pop();
+        this.emitRare(Op.memory_init, dst, s, n, ir.index, ir.memory);
+        return;
+      }
+      case W.data_drop:
+        this.emitRare(Op.data_drop, ir.index);
+        return;
+      case W.table_get: {
+        const a = this.pop();
+        const d = this.push(this.tableElemType(ir.index));
+        this.emitRare(Op.table_get, d, a, ir.index);
+        return;
+      }
+      case W.table_set: {
+        const v = this.pop();
+        const i = this.pop();
+        this.emitRare(Op.table_set, i, v, ir.index);
+        return;
+      }
+      case W.table_size:
+        this.emitRare(Op.table_size, this.push(I32), ir.index);
+        return;
+      case W.table_grow: {
+        const n = this.pop();
+        const init = this.pop();
+        const d = this.push(I32);
+        this.emitRare(Op.table_grow, d, init, n, ir.index);
+        return;
+      }
+      case W.table_fill: {
+        const n = this.pop();
+        const v = this.pop();
+        const i = this.pop();
+        this.emitRare(Op.table_fill, i, v, n, ir.index);
+        return;
+      }
+      case W.table_copy: {
+        const n = this.pop();
+        const s = this.pop();
+        const dst = this.pop();
+        this.emitRare(Op.table_copy, dst, s, n, ir.index, ir.index2);
+        return;
+      }
+      case W.table_init: {
+        const n = this.pop();
+        const s = this.pop();
+        const dst = this.pop();
+        this.emitRare(Op.table_init, dst, s, n, ir.index, ir.index2);
+        return;
+      }
+      case W.elem_drop:
+        this.emitRare(Op.elem_drop, ir.index);
+        return;
+    }
+    const load = LOADS.get(op);
+    if (load !== undefined) {
+      const a = this.pop();
+      const d = this.push(load[1]);
+      if (this.fastMemory(ir)) this.emitD(load[0], d, a, ir.offset);
+      else this.memSlow(op, d, a, 0, ir);
+      return;
+    }
+    const store = STORES.get(op);
+    if (store !== undefined) {
+      const v = this.pop();
+      const a = this.pop();
+      if (this.fastMemory(ir)) this.emit(store, a, v, ir.offset);
+      else this.memSlow(op, 0, a, v, ir);
+      return;
+    }
+    if (op >= 0x200 && op < 0x400) {
+      this.simdOp(ir);
+      return;
+    }
+    throw new CompileError('unsupported', `the interpreter cannot run instruction ${opInfo(op)?.name ?? op}`, '');
+  }
+
+  private tableElemType(t: number): number {
+    let i = 0;
+    for (const imp of this.m.imports) {
+      if (imp.desc.kind === 1) {
+        if (i === t) return imp.desc.type.elemType;
+        i++;
+      }
+    }
+    return this.m.tables[t - i]!.elemType;
+  }
+
+  private fastMemory(ir: InstrReader): boolean {
+    return ir.memory === 0 && !this.ctx.memory64[0] && ir.offset <= 0x7fffffff;
+  }
+
+  private memSlow(op: number, d: number, a: number, b: number, ir: InstrReader): void {
+    const off = ir.offset;
+    this.emitRare(Op.mem_slow, op, d, a, b, off % 0x100000000 | 0, Math.floor(off / 0x100000000), ir.memory);
+  }
+
+  private simdOp(ir: InstrReader): void {
+    const op = ir.op;
+    const info = opInfo(op)!;
+    const sig = info.sig;
+    const gt = sig.indexOf('>');
+    const ins = sig.slice(0, gt);
+    const out = sig.slice(gt + 1);
+    const slots = [0, 0, 0];
+    for (let i = ins.length - 1; i >= 0; i--) slots[i] = this.pop();
+    let d = 0;
+    if (out.length) {
+      const t = out === 'v' ? V128 : out === 'i' ? I32 : out === 'I' ? I64 : out === 'f' ? F32 : F64;
+      d = this.push(t);
+    }
+    let i0 = 0;
+    let i1 = 0;
+    let i2 = 0;
+    let i3 = 0;
+    if (op === W.i8x16_shuffle) {
+      const b = ir.immBytes();
+      const w = (i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+      i0 = w(0);
+      i1 = w(4);
+      i2 = w(8);
+      i3 = w(12);
+    } else if (info.align >= 0) {
+      // memarg: offset (low, high), lane, memory
+      i0 = ir.offset % 0x100000000 | 0;
+      i3 = Math.floor(ir.offset / 0x100000000);
+      i1 = ir.lane;
+      i2 = ir.memory;
+    } else {
+      i0 = ir.lane;
+    }
+    this.emit(Op.simd, op, d, slots[0]!, slots[1]!, slots[2]!, i0, i1, i2, i3);
+  }
+
+  private retype(t: number): void {
+    const i = this.len - 1;
+    this.vt[i] = t;
+  }
+
+  private simpleOp(op: number, [iop, inputs, result]: [Op, number, number]): void {
+    if (inputs === 2) {
+      const k = KFORM.get(op);
+      if (k !== undefined && this.topIsConst(I32)) {
+        const kv = this.vv[this.len - 1]!;
+        this.len--;
+        const a = this.pop();
+        const d = this.push(result);
+        this.emitD(k, d, a, kv);
+        return;
+      }
+      if (op === W.i32_sub && this.topIsConst(I32)) {
+        const kv = -this.vv[this.len - 1]! | 0;
+        this.len--;
+        const a = this.pop();
+        this.emitD(Op.i32_add_k, this.push(I32), a, kv);
+        return;
+      }
+      if ((op === W.i64_add || op === W.i64_sub) && this.topIsConst(I64)) {
+        let lo = this.vv[this.len - 1]!;
+        let hi = this.vh[this.len - 1]!;
+        if (op === W.i64_sub) {
+          hi = (~hi + (lo === 0 ? 1 : 0)) | 0;
+          lo = -lo | 0;
+        }
+        this.len--;
+        const a = this.pop();
+        this.emitD(Op.i64_add_k, this.push(I64), a, lo, hi);
+        return;
+      }
+      const b = this.pop();
+      const a = this.pop();
+      this.emitD(iop, this.push(result), a, b);
+      return;
+    }
+    const a = this.pop();
+    this.emitD(iop, this.push(result), a);
+  }
+
+  private localSet(x: number, tee: boolean): void {
+    const top = this.len - 1;
+    const t = this.localType[x]!;
+    const dst = this.localPos[x]!;
+    if (this.vk[top] === K_LOCAL && this.vv[top] === x) {
+      if (!tee) this.len--;
+      return;
+    }
+    let others = false;
+    for (let i = 0; i < top; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) others = true;
+    if (this.opt && !others && this.vk[top] === K_SLOT && this.lastDstAt >= 0 &&
+        this.code[this.lastDstAt] === this.vp[top]) {
+      // Rewrite the producer's destination to the local.
+      this.code[this.lastDstAt] = dst;
+    } else {
+      if (others) this.materializeLocal(x);
+      this.moveTo(top, dst);
+    }
+    this.len--;
+    if (tee) {
+      if (this.opt) this.pushEntry(K_LOCAL, t, x, 0);
+      else this.emitD(movOp(t), this.push(t), dst);
+    } else {
+      // The instruction just emitted writes a local, not a stack slot: it is no longer a producer a
+      // later peephole could rewrite.
+      this.lastDstAt = -1;
+    }
+  }
+
+  /** Materialises call arguments (the top entries for type t) and pops them; returns their first slot. */
+  private args(t: FuncType): number {
+    const n = t.params.length;
+    for (let i = this.len - n; i < this.len; i++) this.materialize(i);
+    const base = this.posAt(this.len - n);
+    this.len -= n;
+    return base;
+  }
+
+  private results(t: FuncType): void {
+    for (const r of t.results) this.push(r);
+    // Reserve room for the callee's frame start at least up to its result words.
+    this.lastDstAt = -1;
+  }
+
+  private setUnreachable(): void {
+    const c = this.ctls[this.ctls.length - 1]!;
+    this.truncate(c.height);
+    this.unreachable = true;
+  }
+
+  /** Instructions inside unreachable code: only nesting matters. */
+  private skipDead(ir: InstrReader): void {
+    const op = ir.op;
+    if (op === W.block || op === W.loop || op === W.if) {
+      const c = this.newCtl(CTL_BLOCK, this.len, [], []);
+      c.dead = true;
+      this.ctls.push(c);
+    } else if (op === W.else) {
+      const c = this.ctls[this.ctls.length - 1]!;
+      if (!c.dead) this.elseOf(c, false);
+    } else if (op === W.end) {
+      const c = this.ctls[this.ctls.length - 1]!;
+      if (c.dead) this.ctls.pop();
+      else this.end(false);
+    }
+  }
+
+  private elseOf(c: Ctl, reachable: boolean): void {
+    if (reachable) {
+      // then-branch falls through: results to the label's slots, jump over the else-branch
+      const n = c.results.length;
+      for (let i = this.len - n; i < this.len; i++) this.materialize(i);
+      c.fixups.push(this.emit(Op.br, 0) + 1);
+    }
+    c.thenFell = reachable;
+    c.kind = CTL_ELSE;
+    this.code[c.elseFixup] = this.code.length;
+    c.elseFixup = -1;
+    this.bind();
+    this.truncate(c.height);
+    for (const p of c.params) this.push(p);
+    this.unreachable = false;
+  }
+
+  private end(reachable: boolean): void {
+    const c = this.ctls.pop()!;
+    if (c.kind === CTL_FUNC) {
+      if (reachable) this.emitReturn();
+      this.unreachable = false;
+      return;
+    }
+    if (reachable) {
+      const n = c.results.length;
+      for (let i = this.len - n; i < this.len; i++) this.materialize(i);
+    }
+    let after = reachable || c.fixups.length > 0;
+    if (c.elseFixup >= 0) {
+      // if without else: the false path carries the parameters (= results) straight here
+      this.code[c.elseFixup] = this.code.length;
+      after = true;
+    }
+    if (c.kind === CTL_ELSE && c.thenFell) after = true;
+    for (const at of c.fixups) this.code[at] = this.code.length;
+    this.bind();
+    this.truncate(c.height);
+    for (const r of c.results) this.push(r);
+    this.unreachable = !after;
+    if (!after) this.truncate(c.height);
+    if (this.unreachable) this.setUnreachableKeep();
+  }
+
+  /** After an `end` nothing reaches: stay in dead-code mode for the enclosing block. */
+  private setUnreachableKeep(): void {
+    const c = this.ctls[this.ctls.length - 1]!;
+    this.truncate(c.height);
+  }
+}
+
+/** Whether the module needs the general (slow) memory path for memory index i. */
+export function memoryIs64(m: Module, features: number): boolean[] {
+  const out: boolean[] = [];
+  for (const imp of m.imports) if (imp.desc.kind === 2) out.push(!!imp.desc.type.index64);
+  for (const mt of m.memories) out.push(!!mt.index64);
+  void Features;
+  void features;
+  return out;
+}

@@ -1,0 +1,112 @@
+// The interpreter's internal instruction set: what `lower.ts` emits and `exec.ts` dispatches on.
+//
+// Lowered code is an Int32Array: each instruction is its opcode followed by a fixed number of int32
+// operands (br_table alone has a variable length). Operands named d/a/b/c are *slot offsets*: word
+// (int32) offsets from the frame pointer into the shared value stack (see stack.ts). Every value
+// occupies one 64-bit slot (two words, so Float64Array indexing `(fp + a) >> 1` works) except v128,
+// which occupies two (four words). `t` operands are absolute code positions (branch targets), `k`
+// immediates.
+//
+// This is a `const enum`: tsc inlines the numbers, so `exec.ts`'s `switch` has literal case labels,
+// which V8 needs to build a jump table. Keep the numbering dense (no gaps).
+
+export const enum Op {
+  // ---- control ----
+  unreachable, // -
+  br, // t
+  br_if, // a t            (jump when a != 0)
+  br_ifz, // a t           (jump when a == 0)
+  br_table, // a n t0 .. tn (n+1 targets, the last is the default)
+  // fused i32 compare-and-branch: a b t
+  br_eq, br_ne, br_lt_s, br_lt_u, br_gt_s, br_gt_u, br_le_s, br_le_u, br_ge_s, br_ge_u,
+  // the same against an immediate: a k t
+  br_eq_k, br_ne_k, br_lt_s_k, br_lt_u_k, br_gt_s_k, br_gt_u_k, br_le_s_k, br_le_u_k, br_ge_s_k, br_ge_u_k,
+  return_, // -           (results already moved to slot 0..)
+  call, // f base          (a function defined by this module: the frame starts at fp+base)
+  call_slow, // f base     (an imported function: host, another instance, another engine)
+  call_indirect, // type table base idx
+  return_call, // f base
+  return_call_indirect, // type table base idx
+  fuel, // -              (instrumentation: function entry / loop header)
+  zero, // from to        (function prologue: zero the declared locals' words)
+
+  // ---- moves and constants ----
+  mov32, mov64, mov128, movref, // d a
+  const32, // d k
+  const64, // d lo hi
+  const128, // d w0 w1 w2 w3
+  select32, select64, select128, selectref, // d a b c   (d = c ? a : b)
+  global_get32, global_get64, global_get128, // d g
+  global_set32, global_set64, global_set128, // a g
+  global_get_slow, global_set_slow, // d g / a g
+  ref_null, // d
+  ref_func, // d f
+  ref_is_null, // d a
+
+  // ---- memory 0 with 32-bit addresses: d a off / a(address) b(value) off ----
+  load32, load64, load8_s, load8_u, load16_s, load16_u,
+  load8_s_64, load8_u_64, load16_s_64, load16_u_64, load32_s_64, load32_u_64,
+  store32, store64, store8, store16,
+
+  // ---- i32 ----
+  i32_eqz, // d a
+  i32_eq, i32_ne, i32_lt_s, i32_lt_u, i32_gt_s, i32_gt_u, i32_le_s, i32_le_u, i32_ge_s, i32_ge_u, // d a b
+  i32_eq_k, i32_ne_k, i32_lt_s_k, i32_lt_u_k, i32_gt_s_k, i32_gt_u_k, i32_le_s_k, i32_le_u_k, i32_ge_s_k, i32_ge_u_k, // d a k
+  i32_clz, i32_ctz, i32_popcnt, i32_extend8_s, i32_extend16_s, // d a
+  i32_add, i32_sub, i32_mul, i32_div_s, i32_div_u, i32_rem_s, i32_rem_u,
+  i32_and, i32_or, i32_xor, i32_shl, i32_shr_s, i32_shr_u, i32_rotl, i32_rotr, // d a b
+  i32_add_k, i32_mul_k, i32_and_k, i32_or_k, i32_xor_k, i32_shl_k, i32_shr_s_k, i32_shr_u_k, // d a k
+
+  // ---- i64 (two words: low at +0, high at +1) ----
+  i64_eqz,
+  i64_eq, i64_ne, i64_lt_s, i64_lt_u, i64_gt_s, i64_gt_u, i64_le_s, i64_le_u, i64_ge_s, i64_ge_u,
+  i64_clz, i64_ctz, i64_popcnt, i64_extend8_s, i64_extend16_s, i64_extend32_s,
+  i64_add, i64_sub, i64_mul, i64_div_s, i64_div_u, i64_rem_s, i64_rem_u,
+  i64_and, i64_or, i64_xor, i64_shl, i64_shr_s, i64_shr_u, i64_rotl, i64_rotr,
+  i64_add_k, // d a lo hi
+
+  // ---- f32 / f64 ----
+  f32_eq, f32_ne, f32_lt, f32_gt, f32_le, f32_ge,
+  f64_eq, f64_ne, f64_lt, f64_gt, f64_le, f64_ge,
+  f32_abs, f32_neg, f32_ceil, f32_floor, f32_trunc, f32_nearest, f32_sqrt,
+  f32_add, f32_sub, f32_mul, f32_div, f32_min, f32_max, f32_copysign,
+  f64_abs, f64_neg, f64_ceil, f64_floor, f64_trunc, f64_nearest, f64_sqrt,
+  f64_add, f64_sub, f64_mul, f64_div, f64_min, f64_max, f64_copysign,
+
+  // ---- conversions (reinterpretations are moves) ----
+  i32_wrap_i64,
+  i32_trunc_f32_s, i32_trunc_f32_u, i32_trunc_f64_s, i32_trunc_f64_u,
+  i64_extend_i32_s, i64_extend_i32_u,
+  i64_trunc_f32_s, i64_trunc_f32_u, i64_trunc_f64_s, i64_trunc_f64_u,
+  f32_convert_i32_s, f32_convert_i32_u, f32_convert_i64_s, f32_convert_i64_u, f32_demote_f64,
+  f64_convert_i32_s, f64_convert_i32_u, f64_convert_i64_s, f64_convert_i64_u, f64_promote_f32,
+  i32_trunc_sat_f32_s, i32_trunc_sat_f32_u, i32_trunc_sat_f64_s, i32_trunc_sat_f64_u,
+  i64_trunc_sat_f32_s, i64_trunc_sat_f32_u, i64_trunc_sat_f64_s, i64_trunc_sat_f64_u,
+
+  // ---- rare: handled outside the hot loop (rare.ts); every one has RARE_LEN operands ----
+  /** First rare opcode: everything from here is dispatched to `rareOp`. */
+  rare_first,
+  memory_size = rare_first, // d mem
+  memory_grow, // d a mem
+  memory_fill, // a(dst) b(val) c(n) mem
+  memory_copy, // a(dst) b(src) c(n) dstmem srcmem
+  memory_init, // a(dst) b(src) c(n) seg mem
+  data_drop, // seg
+  table_get, // d a table
+  table_set, // a b table
+  table_size, // d table
+  table_grow, // d a(init ref) b(n) table
+  table_fill, // a(i) b(ref) c(n) table
+  table_copy, // a b c dst src
+  table_init, // a b c seg table
+  elem_drop, // seg
+  /** A memory access that is not to memory 0 or uses 64-bit addresses: wasmOp d a b off mem */
+  mem_slow,
+  /** A SIMD instruction (simd.ts): wasmOp d a b c i0 i1 i2 i3 */
+  simd,
+  /** One past the last opcode. */
+  count,
+}
+
+/** Operands of every rare instruction (they are padded to this many, so skipping is uniform). */
+export const RARE_LEN = 9;
