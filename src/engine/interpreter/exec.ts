@@ -35,7 +35,7 @@ import {
 } from './numeric.js';
 import { Op, RARE_LEN } from './ops.js';
 import { rareOp } from './rare.js';
-import { REFS, S32, SF32, SF64, STACK_WORDS, ensureFrames, frames } from './stack.js';
+import { REFS, S32, SF32, SF64, STACK_WORDS, ensureFrames, fpool, frames } from './stack.js';
 
 const TWO32 = 4294967296;
 
@@ -64,6 +64,8 @@ function loop(f: InterpFunc, fp: number): void {
   let inst = f.inst as InterpInstance;
   let funcs = inst.funcs;
   let gw = inst.gw;
+  let gf = inst.gf;
+  let fk = fpool.k;
   let tables = inst.tables;
   inst.syncMem();
   let dv = inst.dv;
@@ -154,7 +156,37 @@ function loop(f: InterpFunc, fp: number): void {
       case Op.br_ge_u_k:
         pc = s32[fp + code[pc + 1]!]! >>> 0 >= code[pc + 2]! >>> 0 ? code[pc + 3]! : pc + 4;
         continue;
+      case Op.return_v32:
+      case Op.return_v64:
+      case Op.return_f64:
+      case Op.return_v128:
+      case Op.return_ref:
       case Op.return_: {
+        switch (code[pc]) {
+          case Op.return_v32:
+            s32[fp] = s32[fp + code[pc + 1]!]!;
+            break;
+          case Op.return_v64: {
+            const a = fp + code[pc + 1]!;
+            s32[fp] = s32[a]!;
+            s32[fp + 1] = s32[a + 1]!;
+            break;
+          }
+          case Op.return_f64:
+            sf64[fp >> 1] = sf64[(fp + code[pc + 1]!) >> 1]!;
+            break;
+          case Op.return_v128: {
+            const a = fp + code[pc + 1]!;
+            s32[fp] = s32[a]!;
+            s32[fp + 1] = s32[a + 1]!;
+            s32[fp + 2] = s32[a + 2]!;
+            s32[fp + 3] = s32[a + 3]!;
+            break;
+          }
+          case Op.return_ref:
+            refs[fp] = refs[fp + code[pc + 1]!];
+            break;
+        }
         depth--;
         fr.depth = depth;
         if (depth === base) return;
@@ -166,6 +198,7 @@ function loop(f: InterpFunc, fp: number): void {
           inst = fn.inst as InterpInstance;
           funcs = inst.funcs;
           gw = inst.gw;
+          gf = inst.gf;
           tables = inst.tables;
           inst.syncMem();
           dv = inst.dv;
@@ -217,6 +250,7 @@ function loop(f: InterpFunc, fp: number): void {
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
+          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -229,6 +263,7 @@ function loop(f: InterpFunc, fp: number): void {
         callForeign(callee, nfp, inst);
         fPc = fr.pc;
         fFp = fr.fp;
+        fk = fpool.k;
         inst.syncMem();
         dv = inst.dv;
         u8 = inst.u8;
@@ -263,6 +298,7 @@ function loop(f: InterpFunc, fp: number): void {
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
+          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -277,6 +313,7 @@ function loop(f: InterpFunc, fp: number): void {
         callForeign(callee, src, inst);
         fPc = fr.pc;
         fFp = fr.fp;
+        fk = fpool.k;
         const rw = resultWords(callee);
         for (let i = 0; i < rw; i++) {
           s32[fp + i] = s32[src + i]!;
@@ -292,11 +329,28 @@ function loop(f: InterpFunc, fp: number): void {
         inst = fn.inst as InterpInstance;
         funcs = inst.funcs;
         gw = inst.gw;
+        gf = inst.gf;
         tables = inst.tables;
         inst.syncMem();
         dv = inst.dv;
         u8 = inst.u8;
         memLen = inst.memLen;
+        continue;
+      }
+      case Op.br_i64: {
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 3]!;
+        pc = i64cmp(Op.i64_eq + code[pc + 1]!, s32[a]!, s32[a + 1]!, s32[b]!, s32[b + 1]!) ? code[pc + 4]! : pc + 5;
+        continue;
+      }
+      case Op.br_i64z: {
+        const a = fp + code[pc + 1]!;
+        pc = (s32[a]! | s32[a + 1]!) === 0 ? code[pc + 2]! : pc + 3;
+        continue;
+      }
+      case Op.br_i64nz: {
+        const a = fp + code[pc + 1]!;
+        pc = (s32[a]! | s32[a + 1]!) !== 0 ? code[pc + 2]! : pc + 3;
         continue;
       }
       case Op.fuel: {
@@ -331,6 +385,46 @@ function loop(f: InterpFunc, fp: number): void {
         s32[d + 2] = s32[a + 2]!;
         s32[d + 3] = s32[a + 3]!;
         pc += 3;
+        continue;
+      }
+      case Op.movf64:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]!;
+        pc += 3;
+        continue;
+      case Op.constf64:
+        sf64[(fp + code[pc + 1]!) >> 1] = fk[code[pc + 2]!]!;
+        pc += 3;
+        continue;
+      case Op.selectf64:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!) >> 1]!;
+        pc += 5;
+        continue;
+      case Op.global_getf64: {
+        const w = gf[code[pc + 2]!];
+        if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        else sf64[(fp + code[pc + 1]!) >> 1] = w![0]!;
+        pc += 3;
+        continue;
+      }
+      case Op.global_setf64: {
+        const w = gf[code[pc + 2]!];
+        if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+        else w![0] = sf64[(fp + code[pc + 1]!) >> 1]!;
+        pc += 3;
+        continue;
+      }
+      case Op.loadf64: {
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        sf64[(fp + code[pc + 1]!) >> 1] = dv.getFloat64(ea, true);
+        pc += 5;
+        continue;
+      }
+      case Op.storef64: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        dv.setFloat64(ea, sf64[(fp + code[pc + 2]!) >> 1]!, true);
+        pc += 5;
         continue;
       }
       case Op.movref:
@@ -468,134 +562,134 @@ function loop(f: InterpFunc, fp: number): void {
 
       // ------------------------------------------------------------ memory 0
       case Op.load32: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();
         s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 8) throw oob();
         const d = fp + code[pc + 1]!;
         s32[d] = dv.getInt32(ea, true);
         s32[d + 1] = dv.getInt32(ea + 4, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load8_s: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
         s32[fp + code[pc + 1]!] = (u8[ea]! << 24) >> 24;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load8_u: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
         s32[fp + code[pc + 1]!] = u8[ea]!;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load16_s: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();
         s32[fp + code[pc + 1]!] = dv.getInt16(ea, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load16_u: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();
         s32[fp + code[pc + 1]!] = dv.getUint16(ea, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load8_s_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
         const d = fp + code[pc + 1]!;
         const v = (u8[ea]! << 24) >> 24;
         s32[d] = v;
         s32[d + 1] = v >> 31;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load8_u_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
         const d = fp + code[pc + 1]!;
         s32[d] = u8[ea]!;
         s32[d + 1] = 0;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load16_s_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();
         const d = fp + code[pc + 1]!;
         const v = dv.getInt16(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load16_u_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();
         const d = fp + code[pc + 1]!;
         s32[d] = dv.getUint16(ea, true);
         s32[d + 1] = 0;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load32_s_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();
         const d = fp + code[pc + 1]!;
         const v = dv.getInt32(ea, true);
         s32[d] = v;
         s32[d + 1] = v >> 31;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.load32_u_64: {
-        const ea = (s32[fp + code[pc + 2]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();
         const d = fp + code[pc + 1]!;
         s32[d] = dv.getInt32(ea, true);
         s32[d + 1] = 0;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.store32: {
-        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();
         dv.setInt32(ea, s32[fp + code[pc + 2]!]!, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.store64: {
-        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 8) throw oob();
         const a = fp + code[pc + 2]!;
         dv.setInt32(ea, s32[a]!, true);
         dv.setInt32(ea + 4, s32[a + 1]!, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.store8: {
-        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
         u8[ea] = s32[fp + code[pc + 2]!]!;
-        pc += 4;
+        pc += 5;
         continue;
       }
       case Op.store16: {
-        const ea = (s32[fp + code[pc + 1]!]! >>> 0) + code[pc + 3]!;
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();
         dv.setInt16(ea, s32[fp + code[pc + 2]!]!, true);
-        pc += 4;
+        pc += 5;
         continue;
       }
 
@@ -817,7 +911,97 @@ function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
 
+      case Op.i32_rotl_k: {
+        const a = s32[fp + code[pc + 2]!]!;
+        const b = code[pc + 3]!;
+        s32[fp + code[pc + 1]!] = (a << b) | (a >>> ((32 - b) & 31));
+        pc += 4;
+        continue;
+      }
+
       // ------------------------------------------------------------ i64
+      case Op.i64_mul_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const al = s32[a]!;
+        const bl = code[pc + 3]!;
+        const a0 = al & 0xffff;
+        const a1 = al >>> 16;
+        const b0 = bl & 0xffff;
+        const b1 = bl >>> 16;
+        const p01 = a0 * b1;
+        const p10 = a1 * b0;
+        const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+        const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+        const hi = (carry + Math.imul(s32[a + 1]!, bl) + Math.imul(al, code[pc + 4]!)) | 0;
+        s32[d] = Math.imul(al, bl);
+        s32[d + 1] = hi;
+        pc += 5;
+        continue;
+      }
+      case Op.i64_and_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! & code[pc + 3]!;
+        s32[d + 1] = s32[a + 1]! & code[pc + 4]!;
+        s32[d] = lo;
+        pc += 5;
+        continue;
+      }
+      case Op.i64_or_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! | code[pc + 3]!;
+        s32[d + 1] = s32[a + 1]! | code[pc + 4]!;
+        s32[d] = lo;
+        pc += 5;
+        continue;
+      }
+      case Op.i64_xor_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const lo = s32[a]! ^ code[pc + 3]!;
+        s32[d + 1] = s32[a + 1]! ^ code[pc + 4]!;
+        s32[d] = lo;
+        pc += 5;
+        continue;
+      }
+      case Op.i64_shl_k:
+      case Op.i64_shr_s_k:
+      case Op.i64_shr_u_k:
+      case Op.i64_rotl_k: {
+        const a = fp + code[pc + 2]!;
+        const d = fp + code[pc + 1]!;
+        const n = code[pc + 3]!;
+        const al = s32[a]!;
+        const ah = s32[a + 1]!;
+        let lo = al;
+        let hi = ah;
+        if (n !== 0) {
+          switch (code[pc]) {
+            case Op.i64_shl_k:
+              if (n < 32) { lo = al << n; hi = (ah << n) | (al >>> (32 - n)); } else { lo = 0; hi = al << (n - 32); }
+              break;
+            case Op.i64_shr_s_k:
+              if (n < 32) { lo = (al >>> n) | (ah << (32 - n)); hi = ah >> n; } else { lo = ah >> (n - 32); hi = ah >> 31; }
+              break;
+            case Op.i64_shr_u_k:
+              if (n < 32) { lo = (al >>> n) | (ah << (32 - n)); hi = ah >>> n; } else { lo = ah >>> (n - 32); hi = 0; }
+              break;
+            default: {
+              let x = al;
+              let y = ah;
+              let m = n;
+              if (m >= 32) { x = ah; y = al; m -= 32; }
+              if (m === 0) { lo = x; hi = y; } else { lo = (x << m) | (y >>> (32 - m)); hi = (y << m) | (x >>> (32 - m)); }
+            }
+          }
+        }
+        s32[d] = lo;
+        s32[d + 1] = hi;
+        pc += 4;
+        continue;
+      }
       case Op.i64_eqz: {
         const a = fp + code[pc + 2]!;
         s32[fp + code[pc + 1]!] = (s32[a]! | s32[a + 1]!) === 0 ? 1 : 0;
@@ -1257,6 +1441,22 @@ function loop(f: InterpFunc, fp: number): void {
       case Op.f64_max:
         sf64[(fp + code[pc + 1]!) >> 1] = Math.max(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
         pc += 4;
+        continue;
+
+      case Op.f64_muladd:
+        sf64[(fp + code[pc + 1]!) >> 1] =
+          sf64[(fp + code[pc + 2]!) >> 1]! * sf64[(fp + code[pc + 3]!) >> 1]! + sf64[(fp + code[pc + 4]!) >> 1]!;
+        pc += 5;
+        continue;
+      case Op.f64_mulsub:
+        sf64[(fp + code[pc + 1]!) >> 1] =
+          sf64[(fp + code[pc + 2]!) >> 1]! * sf64[(fp + code[pc + 3]!) >> 1]! - sf64[(fp + code[pc + 4]!) >> 1]!;
+        pc += 5;
+        continue;
+      case Op.f64_submul:
+        sf64[(fp + code[pc + 1]!) >> 1] =
+          sf64[(fp + code[pc + 4]!) >> 1]! - sf64[(fp + code[pc + 2]!) >> 1]! * sf64[(fp + code[pc + 3]!) >> 1]!;
+        pc += 5;
         continue;
 
       // ------------------------------------------------------------ conversions

@@ -122,6 +122,8 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   globals: GlobalInst[] = [];
   /** Per global: the words the executor reads directly, or null for a mutable global held elsewhere. */
   gw: (Int32Array | null)[] = [];
+  /** The same words seen as Float64Array (f64 globals are read as doubles, see ops.ts movf64). */
+  gf: (Float64Array | null)[] = [];
   elems: Ref[][] = [];
   datas: Uint8Array[] = [];
   readonly meter: Meter;
@@ -222,6 +224,7 @@ export class InterpModule implements EngineModule {
       writeWords(g.type.type, w, g.get());
       return w;
     });
+    inst.gf = inst.gw.map((w) => (w === null ? null : new Float64Array(w.buffer, w.byteOffset, 2)));
     inst.mem0 = s.memories[0] ?? null;
     inst.syncMem();
     const seg = evalSegments(m, s);

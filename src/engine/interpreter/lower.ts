@@ -26,6 +26,7 @@ import { type FuncType, type Module, ValType } from '../../binary/types.js';
 import { typeId } from '../../runtime/store.js';
 import type { Lowered } from './func.js';
 import { Op, RARE_LEN } from './ops.js';
+import { f64Const } from './stack.js';
 
 const I32 = ValType.i32;
 const I64 = ValType.i64;
@@ -43,7 +44,7 @@ function isRef(t: number): boolean {
 }
 
 function movOp(t: number): Op {
-  return t === V128 ? Op.mov128 : isRef(t) ? Op.movref : t === I64 || t === F64 ? Op.mov64 : Op.mov32;
+  return t === V128 ? Op.mov128 : isRef(t) ? Op.movref : t === F64 ? Op.movf64 : t === I64 ? Op.mov64 : Op.mov32;
 }
 
 /** What the lowering needs to know about the module around a function. */
@@ -141,9 +142,17 @@ for (const [w, o, r] of [
 const KFORM = new Map<number, Op>([
   [W.i32_add, Op.i32_add_k], [W.i32_mul, Op.i32_mul_k], [W.i32_and, Op.i32_and_k], [W.i32_or, Op.i32_or_k],
   [W.i32_xor, Op.i32_xor_k], [W.i32_shl, Op.i32_shl_k], [W.i32_shr_s, Op.i32_shr_s_k], [W.i32_shr_u, Op.i32_shr_u_k],
+  [W.i32_rotl, Op.i32_rotl_k],
   [W.i32_eq, Op.i32_eq_k], [W.i32_ne, Op.i32_ne_k], [W.i32_lt_s, Op.i32_lt_s_k], [W.i32_lt_u, Op.i32_lt_u_k],
   [W.i32_gt_s, Op.i32_gt_s_k], [W.i32_gt_u, Op.i32_gt_u_k], [W.i32_le_s, Op.i32_le_s_k], [W.i32_le_u, Op.i32_le_u_k],
   [W.i32_ge_s, Op.i32_ge_s_k], [W.i32_ge_u, Op.i32_ge_u_k],
+]);
+
+// i64 binary ops with an immediate form: [op, count-like (the immediate is a shift count)]
+const KFORM64 = new Map<number, [Op, boolean]>([
+  [W.i64_mul, [Op.i64_mul_k, false]], [W.i64_and, [Op.i64_and_k, false]], [W.i64_or, [Op.i64_or_k, false]],
+  [W.i64_xor, [Op.i64_xor_k, false]], [W.i64_shl, [Op.i64_shl_k, true]], [W.i64_shr_s, [Op.i64_shr_s_k, true]],
+  [W.i64_shr_u, [Op.i64_shr_u_k, true]], [W.i64_rotl, [Op.i64_rotl_k, true]],
 ]);
 
 // Comparisons that fuse with a following branch: compare op -> index 0..9 (eq ne lt_s lt_u gt_s gt_u
@@ -159,14 +168,14 @@ const NEGATE = [1, 0, 8, 9, 6, 7, 4, 5, 2, 3];
 // Memory instructions: wasm op -> [internal op, result type (0 for stores)].
 const LOADS = new Map<number, [Op, number]>([
   [W.i32_load, [Op.load32, I32]], [W.i64_load, [Op.load64, I64]], [W.f32_load, [Op.load32, F32]],
-  [W.f64_load, [Op.load64, F64]], [W.i32_load8_s, [Op.load8_s, I32]], [W.i32_load8_u, [Op.load8_u, I32]],
+  [W.f64_load, [Op.loadf64, F64]], [W.i32_load8_s, [Op.load8_s, I32]], [W.i32_load8_u, [Op.load8_u, I32]],
   [W.i32_load16_s, [Op.load16_s, I32]], [W.i32_load16_u, [Op.load16_u, I32]],
   [W.i64_load8_s, [Op.load8_s_64, I64]], [W.i64_load8_u, [Op.load8_u_64, I64]],
   [W.i64_load16_s, [Op.load16_s_64, I64]], [W.i64_load16_u, [Op.load16_u_64, I64]],
   [W.i64_load32_s, [Op.load32_s_64, I64]], [W.i64_load32_u, [Op.load32_u_64, I64]],
 ]);
 const STORES = new Map<number, Op>([
-  [W.i32_store, Op.store32], [W.i64_store, Op.store64], [W.f32_store, Op.store32], [W.f64_store, Op.store64],
+  [W.i32_store, Op.store32], [W.i64_store, Op.store64], [W.f32_store, Op.store32], [W.f64_store, Op.storef64],
   [W.i32_store8, Op.store8], [W.i32_store16, Op.store16], [W.i64_store8, Op.store8], [W.i64_store16, Op.store16],
   [W.i64_store32, Op.store32],
 ]);
@@ -263,11 +272,20 @@ class Lowerer {
     for (const p of t.params) paramWords += width(p);
     let resultWords = 0;
     for (const r of t.results) resultWords += width(r);
-    // Prologue: declared locals start at zero / null (§4.4.9 "invoke": locals are default values).
-    if (this.localsEnd > paramWords) this.emit(Op.zero, paramWords, this.localsEnd);
+    // Prologue: declared locals start at zero / null (§4.4.9 "invoke": locals are default values),
+    // except those provably written before any read (see `needsInit`).
+    const init = this.needsInit();
+    let zFrom = -1;
+    let zTo = -1;
     for (let i = t.params.length; i < this.localType.length; i++) {
+      if (!init[i]) continue;
       if (isRef(this.localType[i]!)) this.emit(Op.ref_null, this.localPos[i]!);
+      else {
+        if (zFrom < 0) zFrom = this.localPos[i]!;
+        zTo = this.localPos[i]! + width(this.localType[i]!);
+      }
     }
+    if (zFrom >= 0) this.emit(Op.zero, zFrom, zTo);
     if (this.ctx.instrument) this.emit(Op.fuel);
     this.ctls.push(this.newCtl(CTL_FUNC, 0, [], t.results));
     const r = new Reader(this.body);
@@ -283,6 +301,42 @@ class Lowerer {
       frameWords: Math.max(this.maxWords, resultWords, paramWords),
       refParams: t.params.some(isRef),
     };
+  }
+
+  /**
+   * Which declared locals may be read before they are written (and so must be zeroed on entry). A
+   * local is known written once a local.set/tee of it executes on every path: while control has been
+   * straight-line from the entry (no branch, if or loop seen yet), or at the function's top level
+   * (nesting depth 0, where nothing can jump past an instruction). Any read before that needs the
+   * zero. Saves the prologue in most compiled C functions (their locals are temporaries).
+   */
+  private needsInit(): boolean[] {
+    const n = this.localType.length;
+    const need: boolean[] = new Array(n).fill(false);
+    const written: boolean[] = new Array(n).fill(false);
+    for (let i = 0; i < this.type.params.length; i++) written[i] = true;
+    const r = new Reader(this.body);
+    const ir = new InstrReader(r, this.ctx.features);
+    let depth = 0;
+    let straight = true;
+    while (!r.eof) {
+      ir.read();
+      const op = ir.op;
+      if (op === W.local_get) {
+        if (!written[ir.index]) need[ir.index] = true;
+      } else if (op === W.local_set || op === W.local_tee) {
+        if (depth === 0 || straight) written[ir.index] = true;
+      } else if (op === W.block) depth++;
+      else if (op === W.loop || op === W.if) {
+        depth++;
+        straight = false;
+      } else if (op === W.end) depth--;
+      else if (op === W.br || op === W.br_if || op === W.br_table || op === W.return || op === W.else ||
+        op === W.unreachable || op === W.return_call || op === W.return_call_indirect) {
+        straight = false;
+      }
+    }
+    return need;
   }
 
   // ---------------------------------------------------------------- emission
@@ -344,7 +398,8 @@ class Lowerer {
     const t = this.vt[i]!;
     if (k === K_CONST) {
       if (t === I32 || t === F32) this.emitD(Op.const32, dst, this.vv[i]!);
-      else if (t === I64 || t === F64) this.emitD(Op.const64, dst, this.vv[i]!, this.vh[i]!);
+      else if (t === F64) this.emitD(Op.constf64, dst, f64Const(this.vv[i]!, this.vh[i]!));
+      else if (t === I64) this.emitD(Op.const64, dst, this.vv[i]!, this.vh[i]!);
       else this.emitD(Op.ref_null, dst);
       return;
     }
@@ -461,6 +516,14 @@ class Lowerer {
   private emitReturn(): void {
     const n = this.type.results.length;
     const first = this.len - n;
+    if (n === 1 && this.opt && this.vk[first] !== K_CONST) {
+      // one value: move and return in one instruction
+      const t = this.vt[first]!;
+      const src = this.operand(first);
+      if (src === 0) this.emit(Op.return_);
+      else this.emit(t === V128 ? Op.return_v128 : isRef(t) ? Op.return_ref : t === F64 ? Op.return_f64 : t === I64 ? Op.return_v64 : Op.return_v32, src);
+      return;
+    }
     if (n === 1) this.moveTo(first, 0);
     else if (n > 1) {
       for (let i = first; i < this.len; i++) this.materialize(i);
@@ -512,6 +575,20 @@ class Lowerer {
         this.bind();
         return res;
       }
+      if (op >= Op.i64_eq && op <= Op.i64_ge_u) {
+        const res = [20 + op - Op.i64_eq, c[s + 2]!, c[s + 3]!, 0];
+        c.length = s;
+        this.len--;
+        this.bind();
+        return res;
+      }
+      if (op === Op.i64_eqz) {
+        const res = [30, c[s + 2]!, 0, 0];
+        c.length = s;
+        this.len--;
+        this.bind();
+        return res;
+      }
     }
     return [-1, this.pop()];
   }
@@ -521,6 +598,8 @@ class Lowerer {
     const ci = cond[0]!;
     if (ci < 0) return this.emit(when ? Op.br_if : Op.br_ifz, cond[1]!, 0) + 2;
     if (ci === 10) return this.emit(when ? Op.br_ifz : Op.br_if, cond[1]!, 0) + 2;
+    if (ci === 30) return this.emit(when ? Op.br_i64z : Op.br_i64nz, cond[1]!, 0) + 2;
+    if (ci >= 20) return this.emit(Op.br_i64, when ? ci - 20 : NEGATE[ci - 20]!, cond[1]!, cond[2]!, 0) + 4;
     const idx = when ? ci : NEGATE[ci]!;
     const base = cond[3] ? Op.br_eq_k : Op.br_eq;
     return this.emit(base + idx, cond[1]!, cond[2]!, 0) + 3;
@@ -677,7 +756,7 @@ class Lowerer {
         const t = this.vt[this.len - 1]!;
         const a = this.pop();
         const d = this.push(t);
-        const o = t === V128 ? Op.select128 : isRef(t) ? Op.selectref : t === I64 || t === F64 ? Op.select64 : Op.select32;
+        const o = t === V128 ? Op.select128 : isRef(t) ? Op.selectref : t === F64 ? Op.selectf64 : t === I64 ? Op.select64 : Op.select32;
         this.emitD(o, d, a, b, c);
         return;
       }
@@ -699,7 +778,7 @@ class Lowerer {
         const t = this.ctx.globalTypes[g]!;
         const d = this.push(t);
         if (isRef(t)) this.emitD(Op.global_get_slow, d, g);
-        else this.emitD(t === V128 ? Op.global_get128 : t === I64 || t === F64 ? Op.global_get64 : Op.global_get32, d, g);
+        else this.emitD(t === V128 ? Op.global_get128 : t === F64 ? Op.global_getf64 : t === I64 ? Op.global_get64 : Op.global_get32, d, g);
         return;
       }
       case W.global_set: {
@@ -707,7 +786,7 @@ class Lowerer {
         const t = this.ctx.globalTypes[g]!;
         const a = this.pop();
         if (isRef(t)) this.emit(Op.global_set_slow, a, g);
-        else this.emit(t === V128 ? Op.global_set128 : t === I64 || t === F64 ? Op.global_set64 : Op.global_set32, a, g);
+        else this.emit(t === V128 ? Op.global_set128 : t === F64 ? Op.global_setf64 : t === I64 ? Op.global_set64 : Op.global_set32, a, g);
         return;
       }
       case W.i32_const:
@@ -724,7 +803,7 @@ class Lowerer {
         return;
       case W.f64_const:
         if (this.opt) this.pushEntry(K_CONST, F64, ir.lo, ir.hi);
-        else this.emitD(Op.const64, this.push(F64), ir.lo, ir.hi);
+        else this.emitD(Op.constf64, this.push(F64), f64Const(ir.lo, ir.hi));
         return;
       case W.v128_const: {
         const b = ir.immBytes();
@@ -847,18 +926,41 @@ class Lowerer {
     }
     const load = LOADS.get(op);
     if (load !== undefined) {
-      const a = this.pop();
-      const d = this.push(load[1]);
-      if (this.fastMemory(ir)) this.emitD(load[0], d, a, ir.offset);
-      else this.memSlow(op, d, a, 0, ir);
+      if (this.fastMemory(ir)) {
+        const [a, k] = this.address(this.len - 1);
+        const d = this.push(load[1]);
+        this.emitD(load[0], d, a, ir.offset, k);
+      } else {
+        const a = this.pop();
+        this.memSlow(op, this.push(load[1]), a, 0, ir);
+      }
       return;
     }
     const store = STORES.get(op);
     if (store !== undefined) {
-      const v = this.pop();
-      const a = this.pop();
-      if (this.fastMemory(ir)) this.emit(store, a, v, ir.offset);
-      else this.memSlow(op, 0, a, v, ir);
+      if (this.fastMemory(ir)) {
+        // the value may be a local or constant (nothing emitted for it): then the address computation
+        // can still be the last instruction
+        const fold = this.vk[this.len - 1] !== K_SLOT && this.isAddK(this.len - 2);
+        let a: number;
+        let k = 0;
+        let v: number;
+        if (fold) {
+          // the add's only source is a local or the address entry's own slot; a constant value is
+          // written to its own slot, above both
+          [a, k] = this.takeAddK(this.len - 2);
+          v = this.operand(this.len - 1);
+          this.len -= 2;
+        } else {
+          v = this.pop();
+          a = this.pop();
+        }
+        this.emit(store, a, v, ir.offset, k);
+      } else {
+        const v = this.pop();
+        const a = this.pop();
+        this.memSlow(op, 0, a, v, ir);
+      }
       return;
     }
     if (op >= 0x200 && op < 0x400) {
@@ -866,6 +968,73 @@ class Lowerer {
       return;
     }
     throw new CompileError('unsupported', `the interpreter cannot run instruction ${opInfo(op)?.name ?? op}`, '');
+  }
+
+  /**
+   * Pops the address operand (entry i, the top) of a memory access: when it was computed by the
+   * instruction just emitted as `x + k` (i32_add_k), that instruction is dropped and [x, k] returned,
+   * else [slot, 0].
+   */
+  private isAddK(i: number): boolean {
+    return this.opt && i >= 0 && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[i] === K_SLOT &&
+      this.code[this.lastStart] === Op.i32_add_k && this.code[this.lastDstAt] === this.vp[i];
+  }
+
+  /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
+  private takeAddK(i: number): [number, number] {
+    void i;
+    const c = this.code;
+    const s = this.lastStart;
+    const res: [number, number] = [c[s + 2]!, c[s + 3]!];
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    return res;
+  }
+
+  private address(i: number): [number, number] {
+    if (this.isAddK(i)) {
+      const res = this.takeAddK(i);
+      this.len--;
+      return res;
+    }
+    return [this.pop(), 0];
+  }
+
+  /**
+   * f64.add/sub whose operand was computed by the f64.mul just emitted: replaces the pair with one
+   * fused instruction. Returns false when the pattern does not apply.
+   */
+  private fuseMulAdd(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.f64_mul || this.lastDstAt !== this.lastStart + 1) return false;
+    const top = this.len - 1;
+    const m = this.code[this.lastDstAt]!;
+    let mulIsTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === m) mulIsTop = true;
+    // (a constant on top would be written to its own slot, which may be the mul's second operand's)
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) mulIsTop = false;
+    else return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const x = c[s + 2]!;
+    const y = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let other: number;
+    if (mulIsTop) {
+      this.len--;
+      other = this.pop();
+    } else {
+      other = this.pop();
+      this.len--;
+    }
+    const d = this.push(F64);
+    let fused: Op;
+    if (op === W.f64_add) fused = Op.f64_muladd;
+    else fused = mulIsTop ? Op.f64_submul : Op.f64_mulsub; // c - a*b  /  a*b - c
+    this.emitD(fused, d, x, y, other);
+    return true;
   }
 
   private tableElemType(t: number): number {
@@ -946,6 +1115,24 @@ class Lowerer {
         this.len--;
         const a = this.pop();
         this.emitD(Op.i32_add_k, this.push(I32), a, kv);
+        return;
+      }
+      if ((op === W.f64_add || op === W.f64_sub) && this.fuseMulAdd(op)) return;
+      const k64 = KFORM64.get(op);
+      if (k64 !== undefined && this.topIsConst(I64)) {
+        const lo = this.vv[this.len - 1]!;
+        const hi = this.vh[this.len - 1]!;
+        this.len--;
+        const a = this.pop();
+        if (k64[1]) this.emitD(k64[0], this.push(I64), a, lo & 63);
+        else this.emitD(k64[0], this.push(I64), a, lo, hi);
+        return;
+      }
+      if (op === W.i32_rotr && this.topIsConst(I32)) {
+        const kv = (32 - (this.vv[this.len - 1]! & 31)) & 31;
+        this.len--;
+        const a = this.pop();
+        this.emitD(Op.i32_rotl_k, this.push(I32), a, kv);
         return;
       }
       if ((op === W.i64_add || op === W.i64_sub) && this.topIsConst(I64)) {

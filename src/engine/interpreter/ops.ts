@@ -22,31 +22,41 @@ export const enum Op {
   // the same against an immediate: a k t
   br_eq_k, br_ne_k, br_lt_s_k, br_lt_u_k, br_gt_s_k, br_gt_u_k, br_le_s_k, br_le_u_k, br_ge_s_k, br_ge_u_k,
   return_, // -           (results already moved to slot 0..)
+  return_v32, return_v64, return_f64, return_v128, return_ref, // a   (move one result to slot 0, return)
   call, // f base          (a function defined by this module: the frame starts at fp+base)
   call_slow, // f base     (an imported function: host, another instance, another engine)
   call_indirect, // type table base idx
   return_call, // f base
   return_call_indirect, // type table base idx
+  // fused i64 compare-and-branch: cmp a b t (cmp 0..9 as for i32: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u)
+  br_i64, // cmp a b t
+  br_i64z, br_i64nz, // a t
   fuel, // -              (instrumentation: function entry / loop header)
   zero, // from to        (function prologue: zero the declared locals' words)
 
   // ---- moves and constants ----
   mov32, mov64, mov128, movref, // d a
+  // f64 values are moved through the Float64Array view: writing a double as two int32 halves and
+  // then reading it as one f64 stalls x86 store-to-load forwarding (measured: ~2.5x slower).
+  movf64, // d a
   const32, // d k
   const64, // d lo hi
+  constf64, // d k         (k indexes the f64 constant pool, stack.ts)
   const128, // d w0 w1 w2 w3
-  select32, select64, select128, selectref, // d a b c   (d = c ? a : b)
-  global_get32, global_get64, global_get128, // d g
-  global_set32, global_set64, global_set128, // a g
+  select32, select64, selectf64, select128, selectref, // d a b c   (d = c ? a : b)
+  global_get32, global_get64, global_getf64, global_get128, // d g
+  global_set32, global_set64, global_setf64, global_set128, // a g
   global_get_slow, global_set_slow, // d g / a g
   ref_null, // d
   ref_func, // d f
   ref_is_null, // d a
 
-  // ---- memory 0 with 32-bit addresses: d a off / a(address) b(value) off ----
-  load32, load64, load8_s, load8_u, load16_s, load16_u,
+  // ---- memory 0 with 32-bit addresses: d a off k / a(address) b(value) off k ----
+  // The address is ((a + k) mod 2^32) + off: k is an i32.add immediate folded into the access (the
+  // wrap-around of the addition is kept, so the fold is exact).
+  load32, load64, loadf64, load8_s, load8_u, load16_s, load16_u,
   load8_s_64, load8_u_64, load16_s_64, load16_u_64, load32_s_64, load32_u_64,
-  store32, store64, store8, store16,
+  store32, store64, storef64, store8, store16,
 
   // ---- i32 ----
   i32_eqz, // d a
@@ -55,7 +65,7 @@ export const enum Op {
   i32_clz, i32_ctz, i32_popcnt, i32_extend8_s, i32_extend16_s, // d a
   i32_add, i32_sub, i32_mul, i32_div_s, i32_div_u, i32_rem_s, i32_rem_u,
   i32_and, i32_or, i32_xor, i32_shl, i32_shr_s, i32_shr_u, i32_rotl, i32_rotr, // d a b
-  i32_add_k, i32_mul_k, i32_and_k, i32_or_k, i32_xor_k, i32_shl_k, i32_shr_s_k, i32_shr_u_k, // d a k
+  i32_add_k, i32_mul_k, i32_and_k, i32_or_k, i32_xor_k, i32_shl_k, i32_shr_s_k, i32_shr_u_k, i32_rotl_k, // d a k
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
@@ -63,7 +73,8 @@ export const enum Op {
   i64_clz, i64_ctz, i64_popcnt, i64_extend8_s, i64_extend16_s, i64_extend32_s,
   i64_add, i64_sub, i64_mul, i64_div_s, i64_div_u, i64_rem_s, i64_rem_u,
   i64_and, i64_or, i64_xor, i64_shl, i64_shr_s, i64_shr_u, i64_rotl, i64_rotr,
-  i64_add_k, // d a lo hi
+  i64_add_k, i64_mul_k, i64_and_k, i64_or_k, i64_xor_k, // d a lo hi
+  i64_shl_k, i64_shr_s_k, i64_shr_u_k, i64_rotl_k, // d a n   (n = count mod 64)
 
   // ---- f32 / f64 ----
   f32_eq, f32_ne, f32_lt, f32_gt, f32_le, f32_ge,
@@ -72,6 +83,10 @@ export const enum Op {
   f32_add, f32_sub, f32_mul, f32_div, f32_min, f32_max, f32_copysign,
   f64_abs, f64_neg, f64_ceil, f64_floor, f64_trunc, f64_nearest, f64_sqrt,
   f64_add, f64_sub, f64_mul, f64_div, f64_min, f64_max, f64_copysign,
+  // f64.mul feeding f64.add/sub, fused (still two roundings, exactly as the two instructions): d a b c
+  f64_muladd, // a*b + c
+  f64_mulsub, // a*b - c
+  f64_submul, // c - a*b
 
   // ---- conversions (reinterpretations are moves) ----
   i32_wrap_i64,

@@ -56,3 +56,31 @@ export function ensureFrames(limit: number): void {
   frames.pc = pc;
   frames.fp = fp;
 }
+
+/**
+ * f64 constants of all lowered code (`constf64` reads them by index), deduplicated by bit pattern.
+ * Only grows; the executor re-reads `fpool.k` after anything that can run host code (which is the
+ * only way new code gets lowered while a call is running).
+ */
+export const fpool = { k: new Float64Array(64), n: 0, index: new Map<string, number>() };
+
+const poolScratch = new Int32Array(2);
+const poolScratchF = new Float64Array(poolScratch.buffer);
+
+/** The pool index of the f64 with bits hi:lo. */
+export function f64Const(lo: number, hi: number): number {
+  const key = `${lo},${hi}`;
+  let i = fpool.index.get(key);
+  if (i !== undefined) return i;
+  if (fpool.n === fpool.k.length) {
+    const bigger = new Float64Array(fpool.k.length * 2);
+    bigger.set(fpool.k);
+    fpool.k = bigger;
+  }
+  i = fpool.n++;
+  poolScratch[0] = lo;
+  poolScratch[1] = hi;
+  fpool.k[i] = poolScratchF[0]!;
+  fpool.index.set(key, i);
+  return i;
+}

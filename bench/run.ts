@@ -1,0 +1,242 @@
+// npm run bench -- [--only fib,sieve] [--quick] [--no-jitless] [--no-native]
+//
+// Runs the CPU-bound programs of bench/programs (see its README) on wasmbox's interpreter, on V8's
+// WebAssembly (the same .wasm, raw `WebAssembly.instantiate` with the same minimal WASI imports) and
+// natively (binaries from scripts/build-bench-programs.sh in .cache/bench-native, when present), checks
+// every checksum against expected.txt, and prints the times, the ratios and their geometric means; then
+// the same for the interpreter under `node --jitless` (in a child process). Times cover running
+// `_start` only (not compiling or instantiating). --quick runs each engine once and skips --jitless.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitError } from '../src/api/errors.js';
+import { newModuleConfig, newRuntime, newRuntimeConfig } from '../src/index.js';
+import { wasiMin } from './wasi-min.js';
+
+const root = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+const programsDir = path.join(root, 'bench', 'programs');
+const nativeDir = path.join(root, '.cache', 'bench-native');
+
+interface Args {
+  only: string[];
+  quick: boolean;
+  jitless: boolean;
+  native: boolean;
+  /** Internal: run the interpreter only and print JSON (the --jitless child). */
+  child: boolean;
+  runs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { only: [], quick: false, jitless: true, native: true, child: false, runs: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i]!;
+    if (s === '--only') a.only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (s.startsWith('--only=')) a.only = s.slice(7).split(',').filter(Boolean);
+    else if (s === '--quick') a.quick = true;
+    else if (s === '--no-jitless') a.jitless = false;
+    else if (s === '--no-native') a.native = false;
+    else if (s === '--child') a.child = true;
+    else if (s === '--runs') a.runs = Number(argv[++i]);
+    else {
+      process.stderr.write(`bench: unknown argument ${s}\nusage: npm run bench -- [--only a,b] [--quick] [--runs N] [--no-jitless] [--no-native]\n`);
+      process.exit(2);
+    }
+  }
+  return a;
+}
+
+function expected(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of fs.readFileSync(path.join(programsDir, 'expected.txt'), 'utf8').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) m.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return m;
+}
+
+/** Runs `_start` on wasmbox's interpreter; returns [seconds, stdout]. */
+function runInterpreter(bytes: Uint8Array): [number, string] {
+  const rt = newRuntime(newRuntimeConfig().withEngine('interpreter'));
+  let mem: (() => ArrayBuffer) | null = null;
+  const w = wasiMin(() => mem!());
+  let b = rt.newHostModuleBuilder('wasi_snapshot_preview1');
+  for (const [name, fn] of Object.entries(w.fns)) {
+    const sig = w.sigs[name]!;
+    b = b.exportFunction({
+      name,
+      params: sig.params,
+      results: sig.results,
+      fn: (caller, ...args: unknown[]) => {
+        if (!mem) mem = () => caller.memory()!.buffer();
+        return fn(...(args.map((x) => Number(x)) as number[]));
+      },
+    });
+  }
+  b.instantiate();
+  const inst = rt.instantiate(rt.compile(bytes), newModuleConfig().withName('bench').withStartFunctions());
+  const start = inst.exportedFunction('_start')!;
+  const t0 = performance.now();
+  try {
+    start.call();
+  } catch (e) {
+    if (!(e instanceof ExitError && e.exitCode === 0)) throw e;
+  }
+  const t = (performance.now() - t0) / 1000;
+  rt.close();
+  return [t, w.out.join('')];
+}
+
+/** Runs `_start` on V8's WebAssembly with the same imports. */
+async function runV8(bytes: Uint8Array): Promise<[number, string]> {
+  let memory: WebAssembly.Memory | null = null;
+  const w = wasiMin(() => memory!.buffer as ArrayBuffer);
+  const imports = { wasi_snapshot_preview1: w.fns as Record<string, (...a: unknown[]) => unknown> };
+  // i64 parameters arrive as bigint: the minimal functions only use them as opaque values.
+  const { instance } = (await WebAssembly.instantiate(bytes, imports as WebAssembly.Imports)) as unknown as { instance: WebAssembly.Instance };
+  memory = instance.exports.memory as WebAssembly.Memory;
+  const t0 = performance.now();
+  try {
+    (instance.exports._start as () => void)();
+  } catch (e) {
+    if (!(e instanceof ExitError && e.exitCode === 0)) throw e;
+  }
+  return [(performance.now() - t0) / 1000, w.out.join('')];
+}
+
+function runNative(name: string): [number, string] | null {
+  const exe = path.join(nativeDir, name);
+  if (!fs.existsSync(exe)) return null;
+  const t0 = performance.now();
+  const r = spawnSync(exe, [], { encoding: 'utf8' });
+  const t = (performance.now() - t0) / 1000;
+  if (r.status !== 0) return null;
+  return [t, r.stdout];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function geomean(xs: number[]): number {
+  return xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN;
+}
+
+function check(name: string, what: string, got: string, want: string): void {
+  if (got.trim() !== want) {
+    throw new Error(`${name} on ${what}: checksum mismatch: got ${JSON.stringify(got.trim())}, want ${JSON.stringify(want)}`);
+  }
+}
+
+function fmt(x: number | undefined, digits = 2): string {
+  return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits);
+}
+
+function table(rows: string[][]): string {
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const want = expected();
+  let names = [...want.keys()];
+  if (args.only.length) {
+    for (const n of args.only) if (!want.has(n)) throw new Error(`unknown program ${n} (have ${names.join(', ')})`);
+    names = names.filter((n) => args.only.includes(n));
+  }
+  const runs = args.runs || (args.quick ? 1 : 3);
+
+  if (args.child) {
+    const out: Record<string, number> = {};
+    for (const n of names) {
+      const bytes = fs.readFileSync(path.join(programsDir, `${n}.wasm`));
+      const [t, stdout] = runInterpreter(bytes);
+      check(n, 'interpreter (--jitless)', stdout, want.get(n)!);
+      out[n] = t;
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return;
+  }
+
+  const rows: string[][] = [['program', 'interp s', 'V8 s', 'native s', 'interp/V8', 'interp/native', 'V8/native']];
+  const rInterpV8: number[] = [];
+  const rInterpNative: number[] = [];
+  const rV8Native: number[] = [];
+  const v8Times = new Map<string, number>();
+  const nativeTimes = new Map<string, number>();
+  for (const n of names) {
+    const bytes = fs.readFileSync(path.join(programsDir, `${n}.wasm`));
+    const ti: number[] = [];
+    const tv: number[] = [];
+    const tn: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const [t, out] = runInterpreter(bytes);
+      check(n, 'interpreter', out, want.get(n)!);
+      ti.push(t);
+      const [t2, out2] = await runV8(bytes);
+      check(n, 'V8', out2, want.get(n)!);
+      tv.push(t2);
+      if (args.native) {
+        const nat = runNative(n === 'memops-bulk' ? 'memops' : n);
+        if (nat) {
+          check(n, 'native', nat[1], want.get(n)!);
+          tn.push(nat[0]);
+        }
+      }
+    }
+    const i = median(ti);
+    const v = median(tv);
+    const nt = tn.length ? median(tn) : NaN;
+    v8Times.set(n, v);
+    nativeTimes.set(n, nt);
+    rInterpV8.push(i / v);
+    if (nt === nt) {
+      rInterpNative.push(i / nt);
+      rV8Native.push(v / nt);
+    }
+    rows.push([n, fmt(i), fmt(v), fmt(nt), fmt(i / v, 1), fmt(i / nt, 1), fmt(v / nt, 1)]);
+    process.stderr.write(`  ${n}: interpreter ${fmt(i)} s, V8 ${fmt(v)} s, native ${fmt(nt)} s\n`);
+  }
+  rows.push(['geomean', '', '', '', fmt(geomean(rInterpV8), 1), fmt(geomean(rInterpNative), 1), fmt(geomean(rV8Native), 1)]);
+  process.stdout.write(`\nInterpreter vs V8 WebAssembly vs native (median of ${runs}; checksums verified)\n`);
+  process.stdout.write(table(rows) + '\n');
+
+  if (args.jitless && !args.quick) {
+    const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--child', '--only', names.join(',')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (child.status !== 0) {
+      process.stdout.write(`\n--jitless run failed: ${child.stderr}\n`);
+      return;
+    }
+    const times = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    const jrows: string[][] = [['program', 'interp --jitless s', 'V8 s', 'native s', 'jitless/V8', 'jitless/native']];
+    const r1: number[] = [];
+    const r2: number[] = [];
+    for (const n of names) {
+      const t = times[n]!;
+      const v = v8Times.get(n)!;
+      const nt = nativeTimes.get(n)!;
+      r1.push(t / v);
+      if (nt === nt) r2.push(t / nt);
+      jrows.push([n, fmt(t), fmt(v), fmt(nt), fmt(t / v, 1), fmt(t / nt, 1)]);
+    }
+    jrows.push(['geomean', '', '', '', fmt(geomean(r1), 1), fmt(geomean(r2), 1)]);
+    process.stdout.write('\nInterpreter under node --jitless (one run; V8 and native from above)\n');
+    process.stdout.write(table(jrows) + '\n');
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+// A table of small WAT-built programs aimed at the interpreter's lowering: every peephole (lazy
+// local.get, destination rewriting, fused compare-and-branch, address folding, f64 multiply-add) and
+// the control-flow shapes that move values between slots. Each runs optimised and, for comparison,
+// is checked against the expected value computed by hand.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Trap } from '../../src/index.js';
+import { inst, interpRuntime, watUnavailable } from './helpers.js';
+
+interface Case {
+  name: string;
+  /** The function: exported as "f". */
+  func: string;
+  args: unknown[];
+  /** Expected results, or a trap code. */
+  want: unknown[] | string;
+  /** Extra module fields (memory, globals, helper functions). */
+  extra?: string;
+  /** wat2wasm flags (proposals). */
+  flags?: string[];
+}
+
+const cases: Case[] = [
+  { name: 'local.get stays lazy across a local.set of another local',
+    func: '(param i32 i32) (result i32) (local.get 0) (local.set 1 (i32.const 5)) (local.get 1) (i32.add)', args: [10, 0], want: [15] },
+  { name: 'lazy local.get materialised before the local changes',
+    func: '(param i32) (result i32) (local.get 0) (local.set 0 (i32.const 1)) (local.get 0) (i32.sub)', args: [10], want: [9] },
+  { name: 'destination rewrite with the local also read below',
+    func: '(param i32) (result i32) (local.get 0) (local.get 0) (i32.const 3) (i32.add) (local.set 0) (local.get 0) (i32.mul)', args: [4], want: [28] },
+  { name: 'local.tee then reuse',
+    func: '(param i32) (result i32) (local.tee 0 (i32.mul (local.get 0) (local.get 0))) (local.get 0) (i32.add)', args: [3], want: [18] },
+  { name: 'fused compare branch (register and immediate forms)',
+    func: `(param i32 i32) (result i32) (block $b (br_if $b (i32.lt_s (local.get 0) (local.get 1))) (return (i32.const 1)))
+      (block $c (br_if $c (i32.ge_u (local.get 0) (i32.const 100))) (return (i32.const 2))) (i32.const 3)`, args: [200, 300], want: [3] },
+  { name: 'if on a fused unsigned compare with negative values',
+    func: '(param i32) (result i32) (if (result i32) (i32.gt_u (local.get 0) (i32.const 10)) (then (i32.const 1)) (else (i32.const 0)))',
+    args: [-1], want: [1] },
+  { name: 'br_if on eqz', func: '(param i32) (result i32) (block $b (br_if $b (i32.eqz (local.get 0))) (return (i32.const 7))) (i32.const 8)',
+    args: [0], want: [8] },
+  { name: 'i64 compare fused into br_if',
+    func: '(param i64 i64) (result i32) (block $b (br_if $b (i64.le_u (local.get 0) (local.get 1))) (return (i32.const 1))) (i32.const 2)',
+    args: [-1n, 5n], want: [1] },
+  { name: 'i64 eqz fused into if', func: '(param i64) (result i32) (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 2)))',
+    args: [0x100000000n], want: [2] },
+  { name: 'address folding keeps the 32-bit wrap of i32.add',
+    extra: '(memory 1) (data (i32.const 4) "\\2a")',
+    func: '(param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 8)))', args: [-4], want: [42] },
+  { name: 'address folding traps out of bounds like the unfolded access',
+    extra: '(memory 1)', func: '(param i32) (result i32) (i32.load offset=4 (i32.add (local.get 0) (i32.const 65530)))', args: [0], want: 'out of bounds memory access' },
+  { name: 'store of a constant through a folded address computed from a call',
+    extra: '(memory 1) (func $p (result i32) (i32.const 16))',
+    func: '(result i32) (i32.store (i32.add (call $p) (i32.const 4)) (i32.const 99)) (i32.load (i32.const 20))', args: [], want: [99] },
+  { name: 'f64 mul feeding sub with a local on top',
+    func: '(param f64 f64 f64) (result f64) (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))', args: [3, 4, 5], want: [7] },
+  { name: 'f64 mul feeding sub with a constant on top (not fused)',
+    extra: '(memory 1)',
+    func: `(param f64) (result f64) (f64.store (i32.const 0) (local.get 0)) (f64.store (i32.const 8) (local.get 0))
+      (f64.sub (f64.mul (f64.load (i32.const 0)) (f64.load (i32.const 8))) (f64.const 0.5))`, args: [3], want: [8.5] },
+  { name: 'f64 mul feeding add from below', func: '(param f64 f64 f64) (result f64) (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1)))',
+    args: [2, 3, 1], want: [7] },
+  { name: 'c - a*b', func: '(param f64 f64 f64) (result f64) (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1)))', args: [2, 3, 1], want: [-5] },
+  { name: 'i64 immediates: mul, rotl, shr_u, xor',
+    func: '(param i64) (result i64) (i64.xor (i64.shr_u (i64.rotl (i64.mul (local.get 0) (i64.const 0x9E3779B185EBCA87)) (i64.const 31)) (i64.const 7)) (i64.const -1))',
+    args: [0x123456789n],
+    want: [BigInt.asIntN(64, ~(((((0x123456789n * 0x9E3779B185EBCA87n) & 0xffffffffffffffffn) << 31n | (((0x123456789n * 0x9E3779B185EBCA87n) & 0xffffffffffffffffn) >> 33n)) & 0xffffffffffffffffn) >> 7n))] },
+  { name: 'i32 rotr by an immediate', func: '(param i32) (result i32) (i32.rotr (local.get 0) (i32.const 8))', args: [0x12345678], want: [0x78123456] },
+  { name: 'multi-value block and br with values',
+    func: `(param i32) (result i32 i32) (block (result i32 i32) (local.get 0) (i32.const 2)
+      (br_if 0 (i32.eqz (local.get 0))) (drop) (drop) (i32.const 5) (i32.const 6))`, args: [0], want: [0, 2] },
+  { name: 'loop with parameters carried by br',
+    func: `(param i32) (result i32) (local i32) (i32.const 0) (local.get 0)
+      (loop $l (param i32 i32) (result i32) (local.set 1) (local.get 1) (i32.add)
+        (local.get 1) (i32.const 1) (i32.sub) (local.tee 1) (i32.eqz) (br_if 1) (local.get 1) (br $l))`,
+    args: [4], want: [10] },
+  { name: 'br_table with a value and a return target',
+    func: `(param i32) (result i32) (block $a (result i32) (block $b (result i32)
+      (br_table $a $b 2 (i32.const 100) (local.get 0))) (i32.const 1) (i32.add)) (i32.const 10) (i32.add)`,
+    args: [1], want: [111] },
+  { name: 'br_table default returns from the function', func: `(param i32) (result i32) (block $a (result i32)
+      (br_table $a 1 (i32.const 7) (local.get 0))) (i32.const 1) (i32.add)`, args: [5], want: [7] },
+  { name: 'select of locals and a lazy constant', func: '(param i32 i32) (result i32) (select (local.get 0) (i32.const -3) (local.get 1))', args: [9, 0], want: [-3] },
+  { name: 'multiple results returned in order from swapped locals',
+    func: '(param i32 i32) (result i32 i32) (local.get 1) (local.get 0)', args: [1, 2], want: [2, 1] },
+  { name: 'locals read before written are zero; written first need no prologue',
+    func: '(result i32) (local i32 i32) (local.set 1 (i32.const 4)) (loop (local.set 0 (i32.add (local.get 0) (local.get 1)))) (local.get 0)',
+    args: [], want: [4] },
+  { name: 'recursion through call with lazy arguments',
+    extra: '(func $fib (param i32) (result i32) (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0)) (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2)))))))',
+    func: '(param i32) (result i32) (call $fib (local.get 0))', args: [20], want: [6765] },
+  { name: 'tail call keeps the depth constant',
+    extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
+    func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],
+    flags: ['--enable-tail-call'] },
+];
+
+describe('interpreter: lowering cases', { skip: watUnavailable() ?? undefined }, () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const rt = interpRuntime(1000);
+      const m = inst(rt, `(module ${c.extra ?? ''} (func (export "f") ${c.func}))`, '', c.flags);
+      const f = m.exportedFunction('f')!;
+      if (typeof c.want === 'string') {
+        assert.throws(() => f.call(...c.args), (e: unknown) => e instanceof Trap && e.code === c.want);
+      } else {
+        assert.deepEqual(f.call(...c.args), c.want);
+      }
+      rt.close();
+    });
+  }
+});
