@@ -1,4 +1,4 @@
-// npm run bench -- [--only fib,sieve] [--quick] [--no-jitless] [--no-native]
+// npm run bench -- [--only fib,sieve] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]
 //
 // Runs the CPU-bound programs of bench/programs (see its README) on wasmbox's interpreter, on V8's
 // WebAssembly (the same .wasm, raw `WebAssembly.instantiate` with the same minimal WASI imports) and
@@ -6,6 +6,9 @@
 // every checksum against expected.txt, and prints the times, the ratios and their geometric means; then
 // the same for the interpreter under `node --jitless` (in a child process). Times cover running
 // `_start` only (not compiling or instantiating). --quick runs each engine once and skips --jitless.
+// Without a JIT the interpreter is ~40x slower again, so each --jitless program runs in its own child
+// with a time limit (--jitless-timeout, default 60 s); a program that hits it is reported as "> limit"
+// and its ratios as lower bounds.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,10 +34,11 @@ interface Args {
   /** Internal: run the interpreter only and print JSON (the --jitless child). */
   child: boolean;
   runs: number;
+  jitlessTimeout: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { only: [], quick: false, jitless: true, native: true, child: false, runs: 0 };
+  const a: Args = { only: [], quick: false, jitless: true, native: true, child: false, runs: 0, jitlessTimeout: 60 };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i]!;
     if (s === '--only') a.only = (argv[++i] ?? '').split(',').filter(Boolean);
@@ -44,8 +48,9 @@ function parseArgs(argv: string[]): Args {
     else if (s === '--no-native') a.native = false;
     else if (s === '--child') a.child = true;
     else if (s === '--runs') a.runs = Number(argv[++i]);
+    else if (s === '--jitless-timeout') a.jitlessTimeout = Number(argv[++i]);
     else {
-      process.stderr.write(`bench: unknown argument ${s}\nusage: npm run bench -- [--only a,b] [--quick] [--runs N] [--no-jitless] [--no-native]\n`);
+      process.stderr.write(`bench: unknown argument ${s}\nusage: npm run bench -- [--only a,b] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]\n`);
       process.exit(2);
     }
   }
@@ -210,28 +215,37 @@ async function main(): Promise<void> {
   process.stdout.write(table(rows) + '\n');
 
   if (args.jitless && !args.quick) {
-    const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--child', '--only', names.join(',')], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
-    if (child.status !== 0) {
-      process.stdout.write(`\n--jitless run failed: ${child.stderr}\n`);
-      return;
-    }
-    const times = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number>;
     const jrows: string[][] = [['program', 'interp --jitless s', 'V8 s', 'native s', 'jitless/V8', 'jitless/native']];
     const r1: number[] = [];
     const r2: number[] = [];
+    let bounded = false;
     for (const n of names) {
-      const t = times[n]!;
+      const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--child', '--only', n], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        timeout: args.jitlessTimeout * 1000,
+      });
       const v = v8Times.get(n)!;
       const nt = nativeTimes.get(n)!;
+      let t: number;
+      let mark = '';
+      if (child.error || child.signal) {
+        t = args.jitlessTimeout;
+        mark = '> ';
+        bounded = true;
+      } else if (child.status !== 0) {
+        throw new Error(`--jitless run of ${n} failed: ${child.stderr}`);
+      } else {
+        t = (JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number>)[n]!;
+      }
       r1.push(t / v);
       if (nt === nt) r2.push(t / nt);
-      jrows.push([n, fmt(t), fmt(v), fmt(nt), fmt(t / v, 1), fmt(t / nt, 1)]);
+      jrows.push([n, mark + fmt(t), fmt(v), fmt(nt), mark + fmt(t / v, 1), mark + fmt(t / nt, 1)]);
+      process.stderr.write(`  ${n}: interpreter --jitless ${mark}${fmt(t)} s\n`);
     }
-    jrows.push(['geomean', '', '', '', fmt(geomean(r1), 1), fmt(geomean(r2), 1)]);
-    process.stdout.write('\nInterpreter under node --jitless (one run; V8 and native from above)\n');
+    const b = bounded ? '> ' : '';
+    jrows.push(['geomean', '', '', '', b + fmt(geomean(r1), 1), b + fmt(geomean(r2), 1)]);
+    process.stdout.write(`\nInterpreter under node --jitless (one run each, limit ${args.jitlessTimeout} s; V8 and native from above)\n`);
     process.stdout.write(table(jrows) + '\n');
   }
 }

@@ -64,6 +64,12 @@ const cases: Case[] = [
     func: '(param i64) (result i64) (i64.xor (i64.shr_u (i64.rotl (i64.mul (local.get 0) (i64.const 0x9E3779B185EBCA87)) (i64.const 31)) (i64.const 7)) (i64.const -1))',
     args: [0x123456789n],
     want: [BigInt.asIntN(64, ~(((((0x123456789n * 0x9E3779B185EBCA87n) & 0xffffffffffffffffn) << 31n | (((0x123456789n * 0x9E3779B185EBCA87n) & 0xffffffffffffffffn) >> 33n)) & 0xffffffffffffffffn) >> 7n))] },
+  { name: 'shift feeding add (both orders, with wrap-around)',
+    func: '(param i32 i32) (result i32 i32) (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1)) (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2)))',
+    args: [0x40000001, 5], want: [9, 9] },
+  { name: 'runs of local-to-local moves keep their order',
+    func: '(param i32 i32) (result i32 i32) (local i32) (local.set 2 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2)) (local.get 0) (local.get 1)',
+    args: [1, 2], want: [2, 1] },
   { name: 'i32 rotr by an immediate', func: '(param i32) (result i32) (i32.rotr (local.get 0) (i32.const 8))', args: [0x12345678], want: [0x78123456] },
   { name: 'multi-value block and br with values',
     func: `(param i32) (result i32 i32) (block (result i32 i32) (local.get 0) (i32.const 2)

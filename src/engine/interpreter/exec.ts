@@ -369,6 +369,11 @@ function loop(f: InterpFunc, fp: number): void {
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
         pc += 3;
         continue;
+      case Op.mov32x2:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        s32[fp + code[pc + 3]!] = s32[fp + code[pc + 4]!]!;
+        pc += 5;
+        continue;
       case Op.mov64: {
         const d = fp + code[pc + 1]!;
         const a = fp + code[pc + 2]!;
@@ -911,6 +916,10 @@ function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
 
+      case Op.i32_shladd:
+        s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
+        pc += 5;
+        continue;
       case Op.i32_rotl_k: {
         const a = s32[fp + code[pc + 2]!]!;
         const b = code[pc + 3]!;

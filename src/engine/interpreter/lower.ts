@@ -351,6 +351,15 @@ class Lowerer {
 
   /** Emits an instruction whose first operand is its destination slot. */
   private emitD(op: Op, ...operands: number[]): number {
+    if (op === Op.mov32 && this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.mov32 &&
+        this.lastStart + 3 === this.code.length) {
+      // pair with the move just emitted
+      const at = this.lastStart;
+      this.code[at] = Op.mov32x2;
+      this.code.push(operands[0]!, operands[1]!);
+      this.lastDstAt = at + 3;
+      return at;
+    }
     const at = this.emit(op, ...operands);
     this.lastDstAt = at + 1;
     return at;
@@ -1146,6 +1155,32 @@ class Lowerer {
         const a = this.pop();
         this.emitD(Op.i64_add_k, this.push(I64), a, lo, hi);
         return;
+      }
+      if (op === W.i32_add && this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k &&
+          this.lastDstAt === this.lastStart + 1) {
+        // (x << k) + y or y + (x << k), the shift just emitted: one instruction
+        const top = this.len - 1;
+        const sh = this.code[this.lastDstAt]!;
+        const shlTop = this.vk[top] === K_SLOT && this.vp[top] === sh;
+        if (shlTop || (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === sh)) {
+          const c = this.code;
+          const s = this.lastStart;
+          const x = c[s + 2]!;
+          const k = c[s + 3]!;
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          let y: number;
+          if (shlTop) {
+            this.len--;
+            y = this.pop();
+          } else {
+            y = this.pop();
+            this.len--;
+          }
+          this.emitD(Op.i32_shladd, this.push(I32), x, k, y);
+          return;
+        }
       }
       const b = this.pop();
       const a = this.pop();

@@ -36,6 +36,7 @@ export const enum Op {
 
   // ---- moves and constants ----
   mov32, mov64, mov128, movref, // d a
+  mov32x2, // d1 a1 d2 a2   (two moves in sequence: phi moves at loop back-edges come in runs)
   // f64 values are moved through the Float64Array view: writing a double as two int32 halves and
   // then reading it as one f64 stalls x86 store-to-load forwarding (measured: ~2.5x slower).
   movf64, // d a
@@ -66,6 +67,7 @@ export const enum Op {
   i32_add, i32_sub, i32_mul, i32_div_s, i32_div_u, i32_rem_s, i32_rem_u,
   i32_and, i32_or, i32_xor, i32_shl, i32_shr_s, i32_shr_u, i32_rotl, i32_rotr, // d a b
   i32_add_k, i32_mul_k, i32_and_k, i32_or_k, i32_xor_k, i32_shl_k, i32_shr_s_k, i32_shr_u_k, i32_rotl_k, // d a k
+  i32_shladd, // d a k b    d = (a << k) + b   (array indexing: i32.shl by a constant feeding i32.add)
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
