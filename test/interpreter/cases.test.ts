@@ -59,6 +59,15 @@ const cases: Case[] = [
       (f64.sub (f64.mul (f64.load (i32.const 0)) (f64.load (i32.const 8))) (f64.const 0.5))`, args: [3], want: [8.5] },
   { name: 'f64 mul feeding add from below', func: '(param f64 f64 f64) (result f64) (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1)))',
     args: [2, 3, 1], want: [7] },
+  { name: 'f64 loads feeding add/sub/mul from either side (addresses folded, one computed by a call)',
+    extra: '(memory 1) (func $p (result i32) (i32.const 8))',
+    func: `(param f64) (result f64 f64 f64 f64)
+      (f64.store (i32.const 8) (f64.const 2)) (f64.store (i32.const 16) (f64.const 5))
+      (f64.sub (local.get 0) (f64.load (i32.const 8)))
+      (f64.sub (f64.load offset=8 (call $p)) (local.get 0))
+      (f64.mul (f64.load (i32.add (call $p) (i32.const 8))) (local.get 0))
+      (f64.add (f64.load (i32.const 16)) (f64.load (i32.const 8)))`,
+    args: [3], want: [1, 2, 15, 7] },
   { name: 'c - a*b', func: '(param f64 f64 f64) (result f64) (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1)))', args: [2, 3, 1], want: [-5] },
   { name: 'i64 immediates: mul, rotl, shr_u, xor',
     func: '(param i64) (result i64) (i64.xor (i64.shr_u (i64.rotl (i64.mul (local.get 0) (i64.const 0x9E3779B185EBCA87)) (i64.const 31)) (i64.const 7)) (i64.const -1))',

@@ -1468,6 +1468,20 @@ function loop(f: InterpFunc, fp: number): void {
         pc += 5;
         continue;
 
+      case Op.f64_addm:
+      case Op.f64_subm:
+      case Op.f64_rsubm:
+      case Op.f64_mulm: {
+        const ea = ((s32[fp + code[pc + 3]!]! + code[pc + 5]!) >>> 0) + code[pc + 4]!;
+        if (ea > memLen - 8) throw oob();
+        const m = dv.getFloat64(ea, true);
+        const x = sf64[(fp + code[pc + 2]!) >> 1]!;
+        const op = code[pc];
+        sf64[(fp + code[pc + 1]!) >> 1] = op === Op.f64_addm ? x + m : op === Op.f64_mulm ? x * m : op === Op.f64_subm ? x - m : m - x;
+        pc += 6;
+        continue;
+      }
+
       // ------------------------------------------------------------ conversions
       case Op.i32_wrap_i64:
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;

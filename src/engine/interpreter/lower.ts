@@ -47,6 +47,25 @@ function movOp(t: number): Op {
   return t === V128 ? Op.mov128 : isRef(t) ? Op.movref : t === F64 ? Op.movf64 : t === I64 ? Op.mov64 : Op.mov32;
 }
 
+/**
+ * Length of each instruction as emitted (recorded by the lowering; -1 for br_table, whose length is
+ * 4 + its target count), for disassembly in tools and tests.
+ */
+export const opLength = new Int8Array(Op.count);
+
+/** Debug listing of lowered code: one `pc: op operands` line per instruction (names from `opNames`). */
+export function disassemble(code: Int32Array, opNames: readonly string[]): string {
+  const out: string[] = [];
+  let pc = 0;
+  while (pc < code.length) {
+    const op = code[pc]!;
+    const n = opLength[op] === -1 ? 4 + code[pc + 2]! : opLength[op]! || 1;
+    out.push(`${pc}: ${opNames[op] ?? op} ${Array.from(code.subarray(pc + 1, pc + n)).join(' ')}`);
+    pc += n;
+  }
+  return out.join('\n');
+}
+
 /** What the lowering needs to know about the module around a function. */
 export interface LowerContext {
   module: Module;
@@ -342,6 +361,7 @@ class Lowerer {
   // ---------------------------------------------------------------- emission
 
   private emit(op: Op, ...operands: number[]): number {
+    opLength[op] = op === Op.br_table ? -1 : operands.length + 1;
     const at = this.code.length;
     this.code.push(op, ...operands);
     this.lastStart = at;
@@ -1046,6 +1066,43 @@ class Lowerer {
     return true;
   }
 
+  /**
+   * f64.add/sub/mul with an operand loaded by the f64.load just emitted: the load becomes the fused
+   * instruction's memory operand. The other operand must already be in place (a slot below, or a local
+   * on top: a constant on top would be materialised after the access's address was computed).
+   */
+  private fuseLoadOp(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.loadf64 || this.lastDstAt !== this.lastStart + 1) return false;
+    const top = this.len - 1;
+    const m = this.code[this.lastDstAt]!;
+    let memTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === m) memTop = true;
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) memTop = false;
+    else return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const off = c[s + 3]!;
+    const k = c[s + 4]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let x: number;
+    if (memTop) {
+      this.len--;
+      x = this.pop();
+    } else {
+      x = this.pop();
+      this.len--;
+    }
+    let fused: Op;
+    if (op === W.f64_add) fused = Op.f64_addm;
+    else if (op === W.f64_mul) fused = Op.f64_mulm;
+    else fused = memTop ? Op.f64_subm : Op.f64_rsubm;
+    this.emitD(fused, this.push(F64), x, a, off, k);
+    return true;
+  }
+
   private tableElemType(t: number): number {
     let i = 0;
     for (const imp of this.m.imports) {
@@ -1127,6 +1184,7 @@ class Lowerer {
         return;
       }
       if ((op === W.f64_add || op === W.f64_sub) && this.fuseMulAdd(op)) return;
+      if ((op === W.f64_add || op === W.f64_sub || op === W.f64_mul) && this.fuseLoadOp(op)) return;
       const k64 = KFORM64.get(op);
       if (k64 !== undefined && this.topIsConst(I64)) {
         const lo = this.vv[this.len - 1]!;

@@ -89,6 +89,11 @@ export const enum Op {
   f64_muladd, // a*b + c
   f64_mulsub, // a*b - c
   f64_submul, // c - a*b
+  // f64.load feeding f64.add/sub/mul, fused: d x a off k, the loaded value m = f64 at ((a + k) mod 2^32) + off
+  f64_addm, // x + m
+  f64_subm, // x - m
+  f64_rsubm, // m - x
+  f64_mulm, // x * m
 
   // ---- conversions (reinterpretations are moves) ----
   i32_wrap_i64,
