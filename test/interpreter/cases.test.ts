@@ -51,6 +51,16 @@ const cases: Case[] = [
   { name: 'store of a constant through a folded address computed from a call',
     extra: '(memory 1) (func $p (result i32) (i32.const 16))',
     func: '(result i32) (i32.store (i32.add (call $p) (i32.const 4)) (i32.const 99)) (i32.load (i32.const 20))', args: [], want: [99] },
+  { name: 'stores of constants (i32, f32 bits, i64 low word), folded and unfolded addresses',
+    extra: '(memory 1)',
+    func: `(param i32) (result i32 i32 i32 i64)
+      (i32.store8 (i32.add (local.get 0) (i32.const 1)) (i32.const 0x1ff))
+      (i32.store16 offset=2 (local.get 0) (i32.const -2))
+      (f32.store offset=4 (local.get 0) (f32.const -0))
+      (i64.store32 offset=8 (local.get 0) (i64.const 0x1234567887654321))
+      (i32.load8_u offset=1 (local.get 0)) (i32.load16_s offset=2 (local.get 0)) (i32.load offset=4 (local.get 0))
+      (i64.load offset=8 (local.get 0))`,
+    args: [100], want: [0xff, -2, -0x80000000, 0x87654321n] },
   { name: 'f64 mul feeding sub with a local on top',
     func: '(param f64 f64 f64) (result f64) (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))', args: [3, 4, 5], want: [7] },
   { name: 'f64 mul feeding sub with a constant on top (not fused)',

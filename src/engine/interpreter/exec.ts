@@ -698,6 +698,28 @@ function loop(f: InterpFunc, fp: number): void {
         continue;
       }
 
+      case Op.store32_v: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 4) throw oob();
+        dv.setInt32(ea, code[pc + 2]!, true);
+        pc += 5;
+        continue;
+      }
+      case Op.store8_v: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        u8[ea] = code[pc + 2]!;
+        pc += 5;
+        continue;
+      }
+      case Op.store16_v: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 2) throw oob();
+        dv.setInt16(ea, code[pc + 2]!, true);
+        pc += 5;
+        continue;
+      }
+
       // ------------------------------------------------------------ i32
       case Op.i32_eqz:
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!] === 0 ? 1 : 0;

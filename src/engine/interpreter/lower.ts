@@ -974,6 +974,16 @@ class Lowerer {
         let a: number;
         let k = 0;
         let v: number;
+        const top = this.len - 1;
+        const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
+        if (this.opt && constForm >= 0 && this.vk[top] === K_CONST) {
+          // a constant value goes into the instruction (i32/f32 bits, or an i64's low word)
+          const imm = this.vv[top]!;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(constForm as Op, a, imm, ir.offset, k);
+          return;
+        }
         if (fold) {
           // the add's only source is a local or the address entry's own slot; a constant value is
           // written to its own slot, above both

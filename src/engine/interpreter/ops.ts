@@ -58,6 +58,7 @@ export const enum Op {
   load32, load64, loadf64, load8_s, load8_u, load16_s, load16_u,
   load8_s_64, load8_u_64, load16_s_64, load16_u_64, load32_s_64, load32_u_64,
   store32, store64, storef64, store8, store16,
+  store32_v, store8_v, store16_v, // a imm off k   (a constant value: no instruction to materialise it)
 
   // ---- i32 ----
   i32_eqz, // d a
