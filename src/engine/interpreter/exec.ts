@@ -7,15 +7,16 @@
 // simd.ts. wasm -> wasm calls do not recurse in JS: a call saves pc/fp in the frame stack and
 // continues in the same loop, so the depth is bounded by the configured limit, not by V8's stack.
 // Calls into another instance's functions switch the loop's cached instance state; calls to host
-// functions (or functions of the other engine) leave the loop through `callForeign`.
+// functions (or functions of the other engine) leave the loop through `callForeign` (boundary.ts).
+// Entry from JS and stack traces are in entry.ts. This file is essentially that one function, and is
+// longer than our usual file size on purpose: splitting the dispatch loop would put a call between
+// instructions.
 
-import { ExitError, Trap, TrapCode, type WasmFrame } from '../../api/errors.js';
-import { valTypeName } from '../../binary/types.js';
-import { ArrayTable, type FuncInst, HostFunc, hostResultsToRaw, type TableInst } from '../../runtime/store.js';
-import type { RawValue } from '../../runtime/values.js';
+import { Trap, TrapCode } from '../../api/errors.js';
+import type { FuncInst } from '../../runtime/store.js';
+import { callForeign, globalGetSlow, globalSetSlow, i64cmp, resultWords, tableFunc } from './boundary.js';
 import { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
-import { width } from './lower.js';
 import {
   ctz32,
   i64DivS,
@@ -35,7 +36,7 @@ import {
 } from './numeric.js';
 import { Op, RARE_LEN } from './ops.js';
 import { rareOp } from './rare.js';
-import { REFS, S32, SF32, SF64, STACK_WORDS, ensureFrames, fpool, frames } from './stack.js';
+import { REFS, S32, SF32, SF64, STACK_WORDS, fpool, frames } from './stack.js';
 
 const TWO32 = 4294967296;
 
@@ -47,7 +48,7 @@ function exhausted(): Trap {
  * Runs `f` with its arguments already in the value stack at word `fp`; leaves its results there.
  * Frame `frames.depth` becomes f's; on return frames.depth is back where it was.
  */
-function loop(f: InterpFunc, fp: number): void {
+export function loop(f: InterpFunc, fp: number): void {
   const s32 = S32;
   const sf32 = SF32;
   const sf64 = SF64;
@@ -1646,210 +1647,3 @@ function oob(): Trap {
   return new Trap(TrapCode.outOfBoundsMemoryAccess);
 }
 
-function i64cmp(op: number, al: number, ah: number, bl: number, bh: number): boolean {
-  switch (op) {
-    case Op.i64_eq: return al === bl && ah === bh;
-    case Op.i64_ne: return al !== bl || ah !== bh;
-    case Op.i64_lt_s: return ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
-    case Op.i64_lt_u: return ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 < bl >>> 0);
-    case Op.i64_gt_s: return ah > bh || (ah === bh && al >>> 0 > bl >>> 0);
-    case Op.i64_gt_u: return ah >>> 0 > bh >>> 0 || (ah === bh && al >>> 0 > bl >>> 0);
-    case Op.i64_le_s: return ah < bh || (ah === bh && al >>> 0 <= bl >>> 0);
-    case Op.i64_le_u: return ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 <= bl >>> 0);
-    case Op.i64_ge_s: return ah > bh || (ah === bh && al >>> 0 >= bl >>> 0);
-    default: return ah >>> 0 > bh >>> 0 || (ah === bh && al >>> 0 >= bl >>> 0);
-  }
-}
-
-/** The function at table[i] for call_indirect (§4.4.8), checked against the expected type id. */
-function tableFunc(t: TableInst, i: number, type: number): FuncInst {
-  let f: unknown;
-  if (t instanceof ArrayTable) {
-    const el = t.elements;
-    if (i >= el.length) throw new Trap(TrapCode.undefinedElement);
-    f = el[i];
-  } else {
-    if (i >= t.size()) throw new Trap(TrapCode.undefinedElement);
-    f = t.get(i);
-  }
-  if (f === null || f === undefined) throw new Trap(TrapCode.uninitializedElement);
-  if ((f as FuncInst).typeId !== type) throw new Trap(TrapCode.indirectCallTypeMismatch);
-  return f as FuncInst;
-}
-
-function resultWords(f: FuncInst): number {
-  let n = 0;
-  for (const r of f.type.results) n += width(r);
-  return n;
-}
-
-// ---------------------------------------------------------------- values in and out of the stack
-
-/** Reads the raw value (values.ts) of type t at word w. */
-export function readRaw(t: number, w: number): RawValue {
-  switch (t) {
-    case 0x7f: return S32[w]!;
-    case 0x7d: return S32[w]! >>> 0;
-    case 0x7e: return (BigInt(S32[w + 1]!) << 32n) | BigInt(S32[w]! >>> 0);
-    case 0x7c: return (BigInt(S32[w + 1]! >>> 0) << 32n) | BigInt(S32[w]! >>> 0);
-    case 0x7b:
-      return (BigInt(S32[w + 3]! >>> 0) << 96n) | (BigInt(S32[w + 2]! >>> 0) << 64n) |
-        (BigInt(S32[w + 1]! >>> 0) << 32n) | BigInt(S32[w]! >>> 0);
-    default: return REFS[w];
-  }
-}
-
-/** Writes raw value v of type t at word w. */
-export function writeRaw(t: number, w: number, v: RawValue): void {
-  switch (t) {
-    case 0x7f:
-    case 0x7d:
-      S32[w] = v as number;
-      return;
-    case 0x7e:
-    case 0x7c: {
-      const b = v as bigint;
-      S32[w] = Number(BigInt.asIntN(32, b));
-      S32[w + 1] = Number(BigInt.asIntN(32, b >> 32n));
-      return;
-    }
-    case 0x7b: {
-      const b = v as bigint;
-      for (let i = 0; i < 4; i++) S32[w + i] = Number(BigInt.asIntN(32, b >> BigInt(32 * i)));
-      return;
-    }
-    default:
-      REFS[w] = v;
-  }
-}
-
-/** Reads the JS value (what host functions receive) of type t at word w. */
-function readJs(t: number, w: number): unknown {
-  switch (t) {
-    case 0x7f: return S32[w]!;
-    case 0x7d: return SF32[w]!;
-    case 0x7c: return SF64[w >> 1]!;
-    default: return readRaw(t, w);
-  }
-}
-
-/**
- * Calls a function that is not an interpreter function (a host function, or one of the compiler
- * engine) with its arguments at word `at`; writes its results there.
- */
-function callForeign(f: FuncInst, at: number, caller: InterpInstance): void {
-  const fr = frames;
-  const depth = fr.depth;
-  fr.fn[depth] = f;
-  fr.depth = depth + 1;
-  const params = f.type.params;
-  let raw: RawValue[];
-  if (f instanceof HostFunc) {
-    const args = new Array(params.length);
-    for (let i = 0, w = at; i < params.length; i++) {
-      args[i] = readJs(params[i]!, w);
-      w += width(params[i]!);
-    }
-    raw = hostResultsToRaw(f.def, f.def.fn(caller, ...args));
-  } else {
-    const args = new Array(params.length);
-    for (let i = 0, w = at; i < params.length; i++) {
-      args[i] = readRaw(params[i]!, w);
-      w += width(params[i]!);
-    }
-    raw = f.invoke(args);
-  }
-  const results = f.type.results;
-  for (let i = 0, w = at; i < results.length; i++) {
-    writeRaw(results[i]!, w, raw[i]);
-    w += width(results[i]!);
-  }
-  fr.depth = depth;
-}
-
-function globalGetSlow(inst: InterpInstance, d: number, g: number): void {
-  const gl = inst.globals[g]!;
-  writeRaw(gl.type.type, d, gl.get());
-}
-
-function globalSetSlow(inst: InterpInstance, a: number, g: number): void {
-  const gl = inst.globals[g]!;
-  gl.set(readRaw(gl.type.type, a));
-}
-
-// ---------------------------------------------------------------- entry from JS, traps and traces
-
-/** Errors that already carry their wasm stack trace (set where they were first caught). */
-const traced = new WeakSet<object>();
-
-function frameOf(f: FuncInst): WasmFrame {
-  const t = f.type;
-  const params = t.params.map(valTypeName).join(',');
-  const results = t.results.length === 1 ? valTypeName(t.results[0]!) :
-    t.results.length === 0 ? '' : `(${t.results.map(valTypeName).join(',')})`;
-  return { name: f.debugName, params, results };
-}
-
-/** The wasm stack (innermost first) of frames depth-1 .. 0. */
-function stackTrace(depth: number): WasmFrame[] {
-  const out: WasmFrame[] = [];
-  for (let k = depth - 1; k >= 0; k--) out.push(frameOf(frames.fn[k]!));
-  return out;
-}
-
-/** Gives an error leaving wasm its stack trace (once), converting a JS stack overflow to a trap. */
-function withTrace(e: unknown, depth: number): unknown {
-  if (typeof e !== 'object' || e === null || traced.has(e) || e instanceof ExitError) return e;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    e = new Trap(TrapCode.callStackExhausted);
-  }
-  const err = e as Error;
-  traced.add(err);
-  const trace = stackTrace(depth);
-  if (err instanceof Trap) err.setWasmStack(trace);
-  else if (err instanceof Error) {
-    (err as Error & { wasmStack?: WasmFrame[] }).wasmStack = trace;
-    if (trace.length) err.message += '\n' + formatTrace(trace);
-  }
-  return err;
-}
-
-function formatTrace(frames: WasmFrame[]): string {
-  let s = 'wasm stack trace:';
-  for (const f of frames) s += `\n\t${f.name}(${f.params})${f.results ? ' ' + f.results : ''}`;
-  return s;
-}
-
-/** Calls an interpreter function from JS with raw arguments (FuncInst.invoke). */
-export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
-  const fr = frames;
-  const inst = f.inst as InterpInstance;
-  if (inst.closed) throw new Error(`module ${inst.moduleName || '(anonymous)'} is closed`);
-  if (fr.depth === 0) ensureFrames(inst.limit);
-  const at = fr.top;
-  const depth = fr.depth;
-  const params = f.type.params;
-  if (at + f.frameWords + 16 > STACK_WORDS) throw withTrace(exhausted(), depth);
-  for (let i = 0, w = at; i < params.length; i++) {
-    writeRaw(params[i]!, w, args[i]);
-    w += width(params[i]!);
-  }
-  try {
-    loop(f, at);
-  } catch (e) {
-    const err = withTrace(e, fr.depth);
-    fr.depth = depth;
-    fr.top = at;
-    throw err;
-  }
-  fr.top = at;
-  const results = f.type.results;
-  const out = new Array<RawValue>(results.length);
-  for (let i = 0, w = at; i < results.length; i++) {
-    out[i] = readRaw(results[i]!, w);
-    w += width(results[i]!);
-  }
-  return out;
-}
-
-InterpFunc.invoker = invoke;

@@ -22,7 +22,7 @@ import {
   TagInst,
 } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
-import './exec.js';
+import './entry.js';
 import { type ExecInstance, InterpFunc, type Lowered } from './func.js';
 import { type LowerContext, lowerFunction, memoryIs64 } from './lower.js';
 
