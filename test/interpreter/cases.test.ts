@@ -36,6 +36,17 @@ const cases: Case[] = [
   { name: 'if on a fused unsigned compare with negative values',
     func: '(param i32) (result i32) (if (result i32) (i32.gt_u (local.get 0) (i32.const 10)) (then (i32.const 1)) (else (i32.const 0)))',
     args: [-1], want: [1] },
+  { name: 'loop counters: add then compare-and-branch fuse, the counter is still written',
+    func: `(param i32) (result i32) (local i32 i32 i32)
+      (loop $a (local.set 2 (i32.add (local.get 2) (i32.const 3)))
+        (br_if $a (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (i32.const 10))))
+      (loop $b (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+        (br_if $b (i32.gt_s (local.tee 0 (i32.add (local.get 0) (i32.const -1))) (local.get 3))))
+      (loop $c (br_if $c (local.tee 1 (i32.add (local.get 1) (i32.const -1)))))
+      (i32.add (i32.add (local.get 2) (local.get 3)) (i32.add (local.get 0) (local.get 1)))`,
+    args: [100], want: [30 + 50 + 50 + 0] },
+  { name: 'if on an incremented value', func: '(param i32) (result i32) (if (result i32) (i32.gt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 5)) (then (local.get 0)) (else (i32.const -1)))',
+    args: [5], want: [6] },
   { name: 'br_if on eqz', func: '(param i32) (result i32) (block $b (br_if $b (i32.eqz (local.get 0))) (return (i32.const 7))) (i32.const 8)',
     args: [0], want: [8] },
   { name: 'i64 compare fused into br_if',

@@ -58,7 +58,9 @@ export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
   const fr = frames;
   const inst = f.inst as InterpInstance;
   if (inst.closed) throw new Error(`module ${inst.moduleName || '(anonymous)'} is closed`);
-  if (fr.depth === 0) ensureFrames(inst.limit);
+  // (may reallocate the frame arrays while outer calls are active: the executor re-reads them after
+  // every call that leaves it)
+  ensureFrames(inst.limit);
   const at = fr.top;
   const depth = fr.depth;
   const params = f.type.params;

@@ -338,6 +338,27 @@ export function loop(f: InterpFunc, fp: number): void {
         memLen = inst.memLen;
         continue;
       }
+      case Op.br_addk_k:
+      case Op.br_addk: {
+        const x = (s32[fp + code[pc + 3]!]! + code[pc + 4]!) | 0;
+        s32[fp + code[pc + 2]!] = x;
+        const y = code[pc] === Op.br_addk_k ? code[pc + 5]! : s32[fp + code[pc + 5]!]!;
+        let taken: boolean;
+        switch (code[pc + 1]) {
+          case 0: taken = x === y; break;
+          case 1: taken = x !== y; break;
+          case 2: taken = x < y; break;
+          case 3: taken = x >>> 0 < y >>> 0; break;
+          case 4: taken = x > y; break;
+          case 5: taken = x >>> 0 > y >>> 0; break;
+          case 6: taken = x <= y; break;
+          case 7: taken = x >>> 0 <= y >>> 0; break;
+          case 8: taken = x >= y; break;
+          default: taken = x >>> 0 >= y >>> 0;
+        }
+        pc = taken ? code[pc + 6]! : pc + 7;
+        continue;
+      }
       case Op.br_i64: {
         const a = fp + code[pc + 2]!;
         const b = fp + code[pc + 3]!;

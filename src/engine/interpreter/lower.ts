@@ -260,6 +260,10 @@ class Lowerer {
   // last emitted instruction (for the peepholes); -1 when a label was bound since
   private lastStart = -1;
   private lastDstAt = -1;
+  /** Start of the instruction emitted before the last one (-1 when a label lies between). */
+  private prevStart = -1;
+  /** After takeCond removed a comparison: the instruction now last, when it may fuse with the branch. */
+  private tailStart = -1;
 
   constructor(ctx: LowerContext, funcIndex: number) {
     this.ctx = ctx;
@@ -364,6 +368,7 @@ class Lowerer {
     opLength[op] = op === Op.br_table ? -1 : operands.length + 1;
     const at = this.code.length;
     this.code.push(op, ...operands);
+    this.prevStart = this.lastStart;
     this.lastStart = at;
     this.lastDstAt = -1;
     return at;
@@ -375,6 +380,7 @@ class Lowerer {
         this.lastStart + 3 === this.code.length) {
       // pair with the move just emitted
       const at = this.lastStart;
+      opLength[Op.mov32x2] = 5;
       this.code[at] = Op.mov32x2;
       this.code.push(operands[0]!, operands[1]!);
       this.lastDstAt = at + 3;
@@ -395,6 +401,7 @@ class Lowerer {
   private bind(): void {
     this.lastStart = -1;
     this.lastDstAt = -1;
+    this.prevStart = -1;
   }
 
   // ---------------------------------------------------------------- virtual stack
@@ -584,6 +591,7 @@ class Lowerer {
    */
   private takeCond(): number[] {
     const top = this.len - 1;
+    this.tailStart = -1;
     if (this.opt && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT &&
         this.code[this.lastDstAt] === this.vp[top]) {
       const op = this.code[this.lastStart]!;
@@ -592,9 +600,11 @@ class Lowerer {
       const s = this.lastStart;
       if (ci >= 0) {
         const res = [ci, c[s + 2]!, c[s + 3]!, op >= Op.i32_eq_k ? 1 : 0];
+        const prev = this.prevStart;
         c.length = s;
         this.len--;
         this.bind();
+        this.tailStart = prev;
         return res;
       }
       if (op === Op.i32_eqz) {
@@ -619,12 +629,31 @@ class Lowerer {
         return res;
       }
     }
+    // a plain condition computed by the instruction just emitted may still fuse (see condJump)
+    if (this.lastStart >= 0 && this.vk[top] === K_SLOT && this.lastDstAt === this.lastStart + 1 &&
+        this.code[this.lastDstAt] === this.vp[top]) this.tailStart = this.lastStart;
     return [-1, this.pop()];
   }
 
   /** Emits a conditional jump taken when the condition is `when`; returns the target operand's position. */
   private condJump(cond: number[], when: boolean): number {
     const ci = cond[0]!;
+    // Loop back-edges: `x = y + k` immediately followed by a branch on comparing x (with an immediate,
+    // a slot, or x != 0) become one add-compare-branch instruction; x is still written.
+    const t = this.tailStart;
+    this.tailStart = -1;
+    if (this.opt && t >= 0 && t + 4 === this.code.length && this.code[t] === Op.i32_add_k &&
+        (ci < 0 || ci < 10) && this.code[t + 1] === cond[1]) {
+      const c = this.code;
+      const d = c[t + 1]!;
+      const x = c[t + 2]!;
+      const k = c[t + 3]!;
+      c.length = t;
+      this.bind();
+      if (ci < 0) return this.emit(Op.br_addk_k, when ? 1 : 0, d, x, k, 0, 0) + 6; // ne 0 / eq 0
+      const idx = when ? ci : NEGATE[ci]!;
+      return this.emit(cond[3] ? Op.br_addk_k : Op.br_addk, idx, d, x, k, cond[2]!, 0) + 6;
+    }
     if (ci < 0) return this.emit(when ? Op.br_if : Op.br_ifz, cond[1]!, 0) + 2;
     if (ci === 10) return this.emit(when ? Op.br_ifz : Op.br_if, cond[1]!, 0) + 2;
     if (ci === 30) return this.emit(when ? Op.br_i64z : Op.br_i64nz, cond[1]!, 0) + 2;

@@ -28,6 +28,8 @@ export const enum Op {
   call_indirect, // type table base idx
   return_call, // f base
   return_call_indirect, // type table base idx
+  // loop back-edges, `x = y + k; br_if (x cmp v)` as one: cmp d y k v t (v an immediate / a slot)
+  br_addk_k, br_addk,
   // fused i64 compare-and-branch: cmp a b t (cmp 0..9 as for i32: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u)
   br_i64, // cmp a b t
   br_i64z, br_i64nz, // a t
