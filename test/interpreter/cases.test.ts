@@ -72,6 +72,14 @@ const cases: Case[] = [
       (i32.load8_u offset=1 (local.get 0)) (i32.load16_s offset=2 (local.get 0)) (i32.load offset=4 (local.get 0))
       (i64.load offset=8 (local.get 0))`,
     args: [100], want: [0xff, -2, -0x80000000, 0x87654321n] },
+  { name: 'address computed into a local and loaded at once (register and immediate sums)',
+    extra: '(memory 1) (data (i32.const 8) "\\07\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\f0\\3f")',
+    func: `(param i32 i32) (result i32 f64 i32 i32) (local i32)
+      (i32.load (local.tee 2 (i32.add (local.get 0) (local.get 1))))
+      (f64.load offset=4 (local.tee 2 (i32.add (local.get 2) (i32.const 4))))
+      (local.get 2)
+      (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const -4))))`,
+    args: [4, 4], want: [7, 1, 12, 0] },
   { name: 'f64 mul feeding sub with a local on top',
     func: '(param f64 f64 f64) (result f64) (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))', args: [3, 4, 5], want: [7] },
   { name: 'f64 mul feeding sub with a constant on top (not fused)',

@@ -720,6 +720,28 @@ export function loop(f: InterpFunc, fp: number): void {
         continue;
       }
 
+      case Op.load32_add:
+      case Op.load32_addk: {
+        const t = fp + code[pc + 2]!;
+        const x = s32[fp + code[pc + 3]!]!;
+        s32[t] = (x + (code[pc] === Op.load32_add ? s32[fp + code[pc + 4]!]! : code[pc + 4]!)) | 0;
+        const ea = (s32[t]! >>> 0) + code[pc + 5]!;
+        if (ea > memLen - 4) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
+        pc += 6;
+        continue;
+      }
+      case Op.loadf64_add:
+      case Op.loadf64_addk: {
+        const t = fp + code[pc + 2]!;
+        const x = s32[fp + code[pc + 3]!]!;
+        s32[t] = (x + (code[pc] === Op.loadf64_add ? s32[fp + code[pc + 4]!]! : code[pc + 4]!)) | 0;
+        const ea = (s32[t]! >>> 0) + code[pc + 5]!;
+        if (ea > memLen - 8) throw oob();
+        sf64[(fp + code[pc + 1]!) >> 1] = dv.getFloat64(ea, true);
+        pc += 6;
+        continue;
+      }
       case Op.store32_v: {
         const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();

@@ -984,6 +984,7 @@ class Lowerer {
     }
     const load = LOADS.get(op);
     if (load !== undefined) {
+      if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64) && this.fuseAddLoad(load[0], load[1], ir.offset)) return;
       if (this.fastMemory(ir)) {
         const [a, k] = this.address(this.len - 1);
         const d = this.push(load[1]);
@@ -1046,6 +1047,31 @@ class Lowerer {
   private isAddK(i: number): boolean {
     return this.opt && i >= 0 && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[i] === K_SLOT &&
       this.code[this.lastStart] === Op.i32_add_k && this.code[this.lastDstAt] === this.vp[i];
+  }
+
+  /**
+   * A load whose address is a local the instruction just emitted computed as a sum (i32.add or an
+   * i32.add with an immediate, rewritten to write the local by local.tee): both in one instruction,
+   * which still writes the local.
+   */
+  private fuseAddLoad(op: Op, t: number, offset: number): boolean {
+    const top = this.len - 1;
+    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1 || this.vk[top] !== K_LOCAL) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const add = c[s]!;
+    if ((add !== Op.i32_add && add !== Op.i32_add_k) || c[s + 1] !== this.localPos[this.vv[top]!]) return false;
+    const dst = c[s + 1]!;
+    const a = c[s + 2]!;
+    const b = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    const k = add === Op.i32_add_k;
+    const fused = op === Op.load32 ? (k ? Op.load32_addk : Op.load32_add) : k ? Op.loadf64_addk : Op.loadf64_add;
+    this.emitD(fused, this.push(t), dst, a, b, offset);
+    return true;
   }
 
   /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
