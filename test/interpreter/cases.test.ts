@@ -80,6 +80,13 @@ const cases: Case[] = [
       (local.get 2)
       (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const -4))))`,
     args: [4, 4], want: [7, 1, 12, 0] },
+  { name: 'scaled index folded into loads (the shift wraps like i32.shl)',
+    extra: '(memory 1) (data (i32.const 16) "\\2a\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\08\\40")',
+    func: `(param i32) (result i32 f64 i32)
+      (i32.load offset=12 (i32.shl (local.get 0) (i32.const 2)))
+      (f64.load offset=16 (i32.shl (local.get 0) (i32.const 3)))
+      (i32.load offset=16 (i32.shl (i32.const 0x40000000) (i32.const 2)))`,
+    args: [1], want: [42, 3, 42] },
   { name: 'f64 mul feeding sub with a local on top',
     func: '(param f64 f64 f64) (result f64) (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))', args: [3, 4, 5], want: [7] },
   { name: 'f64 mul feeding sub with a constant on top (not fused)',

@@ -742,6 +742,20 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 6;
         continue;
       }
+      case Op.load32_x: {
+        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        if (ea > memLen - 4) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
+        pc += 5;
+        continue;
+      }
+      case Op.loadf64_x: {
+        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        if (ea > memLen - 8) throw oob();
+        sf64[(fp + code[pc + 1]!) >> 1] = dv.getFloat64(ea, true);
+        pc += 5;
+        continue;
+      }
       case Op.store32_v: {
         const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();

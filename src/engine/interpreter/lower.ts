@@ -984,7 +984,24 @@ class Lowerer {
     }
     const load = LOADS.get(op);
     if (load !== undefined) {
-      if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64) && this.fuseAddLoad(load[0], load[1], ir.offset)) return;
+      if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64)) {
+        if (this.fuseAddLoad(load[0], load[1], ir.offset)) return;
+        const top = this.len - 1;
+        if (this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 &&
+            this.vk[top] === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) {
+          // the shifted index is a temporary only the load reads: scale it in the load
+          const c = this.code;
+          const s = this.lastStart;
+          const a = c[s + 2]!;
+          const sh = c[s + 3]! & 31;
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset);
+          return;
+        }
+      }
       if (this.fastMemory(ir)) {
         const [a, k] = this.address(this.len - 1);
         const d = this.push(load[1]);
