@@ -115,6 +115,15 @@ const cases: Case[] = [
   { name: 'runs of local-to-local moves keep their order',
     func: '(param i32 i32) (result i32 i32) (local i32) (local.set 2 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2)) (local.get 0) (local.get 1)',
     args: [1, 2], want: [2, 1] },
+  { name: 'shifted and rotated operands feeding add/xor/or/and (both orders)',
+    func: `(param i32 i32) (result i32 i32 i32 i32 i32)
+      (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotr (local.get 0) (i32.const 3)))
+      (i32.add (local.get 1) (i32.shr_u (local.get 0) (i32.const 28)))
+      (i32.or (i32.shl (local.get 0) (i32.const 4)) (local.get 1))
+      (i32.and (local.get 1) (i32.shr_s (local.get 0) (i32.const 31)))
+      (i32.add (i32.const 1) (i32.rotl (local.get 0) (i32.const 0)))`,
+    args: [0x87654321 | 0, 5],
+    want: [(((0x87654321 << 7) | (0x87654321 >>> 25)) ^ ((0x87654321 >>> 3) | (0x87654321 << 29))) | 0, 5 + 8, (0x76543210 | 5) | 0, 5, (0x87654321 + 1) | 0] },
   { name: 'i32 rotr by an immediate', func: '(param i32) (result i32) (i32.rotr (local.get 0) (i32.const 8))', args: [0x12345678], want: [0x78123456] },
   { name: 'multi-value block and br with values',
     func: `(param i32) (result i32 i32) (block (result i32 i32) (local.get 0) (i32.const 2)

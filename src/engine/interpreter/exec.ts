@@ -1000,6 +1000,28 @@ export function loop(f: InterpFunc, fp: number): void {
         s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
         continue;
+      case Op.i32_binsh: {
+        const x = s32[fp + code[pc + 3]!]!;
+        const k = code[pc + 4]!;
+        const kind = code[pc + 5]!;
+        let v: number;
+        switch (kind & 3) {
+          case 0: v = (x << k) | (x >>> ((32 - k) & 31)); break;
+          case 1: v = x << k; break;
+          case 2: v = x >>> k; break;
+          default: v = x >> k;
+        }
+        const a = s32[fp + code[pc + 2]!]!;
+        switch (kind >> 2) {
+          case 0: v = (a + v) | 0; break;
+          case 1: v = a ^ v; break;
+          case 2: v = a | v; break;
+          default: v = a & v;
+        }
+        s32[fp + code[pc + 1]!] = v;
+        pc += 6;
+        continue;
+      }
       case Op.i32_rotl_k: {
         const a = s32[fp + code[pc + 2]!]!;
         const b = code[pc + 3]!;

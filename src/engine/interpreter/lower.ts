@@ -1091,6 +1091,38 @@ class Lowerer {
     return true;
   }
 
+  /** add/xor/or/and whose operand the rotl/shl/shr by a constant just emitted computed: i32_binsh. */
+  private fuseShifted(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const shOp = c[s]!;
+    const shift = shOp === Op.i32_rotl_k ? 0 : shOp === Op.i32_shl_k ? 1 : shOp === Op.i32_shr_u_k ? 2 : shOp === Op.i32_shr_s_k ? 3 : -1;
+    if (shift < 0) return false;
+    const top = this.len - 1;
+    const r = c[this.lastDstAt]!;
+    let shTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === r) shTop = true;
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === r) shTop = false;
+    else return false;
+    const x = c[s + 2]!;
+    const k = c[s + 3]! & 31;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let a: number;
+    if (shTop) {
+      this.len--;
+      a = this.pop();
+    } else {
+      a = this.pop();
+      this.len--;
+    }
+    const bin = op === W.i32_add ? 0 : op === W.i32_xor ? 1 : op === W.i32_or ? 2 : 3;
+    this.emitD(Op.i32_binsh, this.push(I32), a, x, k, bin * 4 + shift);
+    return true;
+  }
+
   /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
   private takeAddK(i: number): [number, number] {
     void i;
@@ -1322,6 +1354,7 @@ class Lowerer {
           return;
         }
       }
+      if ((op === W.i32_add || op === W.i32_xor || op === W.i32_or || op === W.i32_and) && this.fuseShifted(op)) return;
       const b = this.pop();
       const a = this.pop();
       this.emitD(iop, this.push(result), a, b);

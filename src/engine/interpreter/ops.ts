@@ -76,6 +76,10 @@ export const enum Op {
   i32_and, i32_or, i32_xor, i32_shl, i32_shr_s, i32_shr_u, i32_rotl, i32_rotr, // d a b
   i32_add_k, i32_mul_k, i32_and_k, i32_or_k, i32_xor_k, i32_shl_k, i32_shr_s_k, i32_shr_u_k, i32_rotl_k, // d a k
   i32_shladd, // d a k b    d = (a << k) + b   (array indexing: i32.shl by a constant feeding i32.add)
+  // a shifted or rotated operand (by a constant, computed just before) feeding add/xor/or/and, like a
+  // barrel shifter: d a x k kind -> d = a OP shift(x, k), kind = op * 4 + shift
+  // (op: 0 add, 1 xor, 2 or, 3 and; shift: 0 rotl, 1 shl, 2 shr_u, 3 shr_s). Hashes and ciphers.
+  i32_binsh,
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
