@@ -104,6 +104,12 @@ const cases: Case[] = [
       (f64.mul (f64.load (i32.add (call $p) (i32.const 8))) (local.get 0))
       (f64.add (f64.load (i32.const 16)) (f64.load (i32.const 8)))`,
     args: [3], want: [1, 2, 15, 7] },
+  { name: 'f64 arithmetic with constant operands on either side',
+    func: `(param f64) (result f64 f64 f64 f64 f64 f64 f64)
+      (f64.add (local.get 0) (f64.const 0.5)) (f64.sub (local.get 0) (f64.const 0.5)) (f64.sub (f64.const 0.5) (local.get 0))
+      (f64.mul (f64.const 3) (local.get 0)) (f64.div (local.get 0) (f64.const 4)) (f64.div (f64.const 1) (local.get 0))
+      (f64.add (f64.const 1) (f64.const 2))`,
+    args: [2], want: [2.5, 1.5, -1.5, 6, 0.5, 0.5, 3] },
   { name: 'c - a*b', func: '(param f64 f64 f64) (result f64) (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1)))', args: [2, 3, 1], want: [-5] },
   { name: 'i64 immediates: mul, rotl, shr_u, xor',
     func: '(param i64) (result i64) (i64.xor (i64.shr_u (i64.rotl (i64.mul (local.get 0) (i64.const 0x9E3779B185EBCA87)) (i64.const 31)) (i64.const 7)) (i64.const -1))',

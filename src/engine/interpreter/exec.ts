@@ -1554,6 +1554,30 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
 
+      case Op.f64_add_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! + fk[code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f64_sub_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! - fk[code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f64_rsub_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = fk[code[pc + 3]!]! - sf64[(fp + code[pc + 2]!) >> 1]!;
+        pc += 4;
+        continue;
+      case Op.f64_mul_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! * fk[code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f64_div_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! / fk[code[pc + 3]!]!;
+        pc += 4;
+        continue;
+      case Op.f64_rdiv_k:
+        sf64[(fp + code[pc + 1]!) >> 1] = fk[code[pc + 3]!]! / sf64[(fp + code[pc + 2]!) >> 1]!;
+        pc += 4;
+        continue;
       case Op.f64_muladd:
         sf64[(fp + code[pc + 1]!) >> 1] =
           sf64[(fp + code[pc + 2]!) >> 1]! * sf64[(fp + code[pc + 3]!) >> 1]! + sf64[(fp + code[pc + 4]!) >> 1]!;

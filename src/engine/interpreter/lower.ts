@@ -1297,6 +1297,25 @@ class Lowerer {
         this.emitD(Op.i32_add_k, this.push(I32), a, kv);
         return;
       }
+      if ((op === W.f64_add || op === W.f64_sub || op === W.f64_mul || op === W.f64_div) && this.opt) {
+        const top = this.len - 1;
+        if (this.vk[top] === K_CONST) {
+          const kidx = f64Const(this.vv[top]!, this.vh[top]!);
+          this.len--;
+          const a = this.pop();
+          const o = op === W.f64_add ? Op.f64_add_k : op === W.f64_sub ? Op.f64_sub_k : op === W.f64_mul ? Op.f64_mul_k : Op.f64_div_k;
+          this.emitD(o, this.push(F64), a, kidx);
+          return;
+        }
+        if (this.vk[top - 1] === K_CONST && this.vk[top] !== K_CONST) {
+          const kidx = f64Const(this.vv[top - 1]!, this.vh[top - 1]!);
+          const a = this.operand(top);
+          this.len -= 2;
+          const o = op === W.f64_add ? Op.f64_add_k : op === W.f64_sub ? Op.f64_rsub_k : op === W.f64_mul ? Op.f64_mul_k : Op.f64_rdiv_k;
+          this.emitD(o, this.push(F64), a, kidx);
+          return;
+        }
+      }
       if ((op === W.f64_add || op === W.f64_sub) && this.fuseMulAdd(op)) return;
       if ((op === W.f64_add || op === W.f64_sub || op === W.f64_mul) && this.fuseLoadOp(op)) return;
       const k64 = KFORM64.get(op);

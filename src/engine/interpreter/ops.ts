@@ -101,6 +101,8 @@ export const enum Op {
   f64_muladd, // a*b + c
   f64_mulsub, // a*b - c
   f64_submul, // c - a*b
+  // f64 arithmetic with a constant operand (k indexes the f64 constant pool): d a k
+  f64_add_k, f64_sub_k, f64_rsub_k, f64_mul_k, f64_div_k, f64_rdiv_k, // a+k a-k k-a a*k a/k k/a
   // f64.load feeding f64.add/sub/mul, fused: d x a off k, the loaded value m = f64 at ((a + k) mod 2^32) + off
   f64_addm, // x + m
   f64_subm, // x - m
