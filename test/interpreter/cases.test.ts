@@ -130,6 +130,9 @@ const cases: Case[] = [
       (i32.add (i32.const 1) (i32.rotl (local.get 0) (i32.const 0)))`,
     args: [0x87654321 | 0, 5],
     want: [(((0x87654321 << 7) | (0x87654321 >>> 25)) ^ ((0x87654321 >>> 3) | (0x87654321 << 29))) | 0, 5 + 8, (0x76543210 | 5) | 0, 5, (0x87654321 + 1) | 0] },
+  { name: 'chained i32 adds (both orders, wrapping)',
+    func: '(param i32 i32 i32) (result i32 i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))',
+    args: [0x7fffffff, 0x7fffffff, 5], want: [3, 3] },
   { name: 'i32 rotr by an immediate', func: '(param i32) (result i32) (i32.rotr (local.get 0) (i32.const 8))', args: [0x12345678], want: [0x78123456] },
   { name: 'multi-value block and br with values',
     func: `(param i32) (result i32 i32) (block (result i32 i32) (local.get 0) (i32.const 2)

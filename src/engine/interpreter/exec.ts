@@ -1000,6 +1000,10 @@ export function loop(f: InterpFunc, fp: number): void {
         s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
         continue;
+      case Op.i32_add3:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]! + s32[fp + code[pc + 4]!]!) | 0;
+        pc += 5;
+        continue;
       case Op.i32_binsh: {
         const x = s32[fp + code[pc + 3]!]!;
         const k = code[pc + 4]!;

@@ -80,6 +80,7 @@ export const enum Op {
   // barrel shifter: d a x k kind -> d = a OP shift(x, k), kind = op * 4 + shift
   // (op: 0 add, 1 xor, 2 or, 3 and; shift: 0 rotl, 1 shl, 2 shr_u, 3 shr_s). Hashes and ciphers.
   i32_binsh,
+  i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
