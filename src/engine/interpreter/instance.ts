@@ -187,7 +187,7 @@ export class InterpModule implements EngineModule {
       funcTypes: funcTypeIndices(m),
       importedFuncs: importCounts(m).funcs,
       globalTypes,
-      memory64: memoryIs64(m, options.features),
+      memory64: memoryIs64(m),
       instrument: options.instrument.fuel || options.instrument.interrupt,
       optimize,
     };

@@ -17,7 +17,6 @@
 // Branch targets are resolved to code positions; values carried by a branch are moved to the target
 // label's slots on the taken path only.
 
-import { Features } from '../../api/features.js';
 import { CompileError } from '../../api/errors.js';
 import { InstrReader } from '../../binary/instr.js';
 import { Op as W, opInfo } from '../../binary/opcodes.js';
@@ -1034,7 +1033,7 @@ class Lowerer {
         if (fold) {
           // the add's only source is a local or the address entry's own slot; a constant value is
           // written to its own slot, above both
-          [a, k] = this.takeAddK(this.len - 2);
+          [a, k] = this.takeAddK();
           v = this.operand(this.len - 1);
           this.len -= 2;
         } else {
@@ -1124,8 +1123,7 @@ class Lowerer {
   }
 
   /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
-  private takeAddK(i: number): [number, number] {
-    void i;
+  private takeAddK(): [number, number] {
     const c = this.code;
     const s = this.lastStart;
     const res: [number, number] = [c[s + 2]!, c[s + 3]!];
@@ -1137,7 +1135,7 @@ class Lowerer {
 
   private address(i: number): [number, number] {
     if (this.isAddK(i)) {
-      const res = this.takeAddK(i);
+      const res = this.takeAddK();
       this.len--;
       return res;
     }
@@ -1526,12 +1524,10 @@ class Lowerer {
   }
 }
 
-/** Whether the module needs the general (slow) memory path for memory index i. */
-export function memoryIs64(m: Module, features: number): boolean[] {
+/** Whether each memory of the module (imports first) uses 64-bit addresses (memory64). */
+export function memoryIs64(m: Module): boolean[] {
   const out: boolean[] = [];
   for (const imp of m.imports) if (imp.desc.kind === 2) out.push(!!imp.desc.type.index64);
   for (const mt of m.memories) out.push(!!mt.index64);
-  void Features;
-  void features;
   return out;
 }
