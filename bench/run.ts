@@ -5,7 +5,9 @@
 // natively (binaries from scripts/build-bench-programs.sh in .cache/bench-native, when present), checks
 // every checksum against expected.txt, and prints the times, the ratios and their geometric means; then
 // the same for the interpreter under `node --jitless` (in a child process). Times cover running
-// `_start` only (not compiling or instantiating). --quick runs each engine once and skips --jitless.
+// `_start` only (not compiling or instantiating), and are CPU time (user + system) rather than wall
+// time: the machines this runs on are shared, and CPU time is far less disturbed by other load.
+// --quick runs each engine once and skips --jitless.
 // Without a JIT the interpreter is ~40x slower again, so each --jitless program runs in its own child
 // with a time limit (--jitless-timeout, default 60 s); a program that hits it is reported as "> limit"
 // and its ratios as lower bounds.
@@ -87,13 +89,13 @@ function runInterpreter(bytes: Uint8Array): [number, string] {
   b.instantiate();
   const inst = rt.instantiate(rt.compile(bytes), newModuleConfig().withName('bench').withStartFunctions());
   const start = inst.exportedFunction('_start')!;
-  const t0 = performance.now();
+  const t0 = cpuNow();
   try {
     start.call();
   } catch (e) {
     if (!(e instanceof ExitError && e.exitCode === 0)) throw e;
   }
-  const t = (performance.now() - t0) / 1000;
+  const t = cpuNow() - t0;
   rt.close();
   return [t, w.out.join('')];
 }
@@ -106,23 +108,33 @@ async function runV8(bytes: Uint8Array): Promise<[number, string]> {
   // i64 parameters arrive as bigint: the minimal functions only use them as opaque values.
   const { instance } = (await WebAssembly.instantiate(bytes, imports as WebAssembly.Imports)) as unknown as { instance: WebAssembly.Instance };
   memory = instance.exports.memory as WebAssembly.Memory;
-  const t0 = performance.now();
+  const t0 = cpuNow();
   try {
     (instance.exports._start as () => void)();
   } catch (e) {
     if (!(e instanceof ExitError && e.exitCode === 0)) throw e;
   }
-  return [(performance.now() - t0) / 1000, w.out.join('')];
+  return [cpuNow() - t0, w.out.join('')];
 }
 
+/** This process's CPU time (user + system) in seconds. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Runs a native binary; its CPU time comes from the shell's `times` (children's user and system). */
 function runNative(name: string): [number, string] | null {
   const exe = path.join(nativeDir, name);
   if (!fs.existsSync(exe)) return null;
-  const t0 = performance.now();
-  const r = spawnSync(exe, [], { encoding: 'utf8' });
-  const t = (performance.now() - t0) / 1000;
+  const r = spawnSync('/bin/sh', ['-c', `"$0" && times`, exe], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  return [t, r.stdout];
+  const lines = r.stdout.trimEnd().split('\n');
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines.pop()!.trim());
+  lines.pop(); // the shell's own times
+  if (!m) return null;
+  const t = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+  return [t, lines.join('\n')];
 }
 
 function median(xs: number[]): number {
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${n}: interpreter ${fmt(i)} s, V8 ${fmt(v)} s, native ${fmt(nt)} s\n`);
   }
   rows.push(['geomean', '', '', '', fmt(geomean(rInterpV8), 1), fmt(geomean(rInterpNative), 1), fmt(geomean(rV8Native), 1)]);
-  process.stdout.write(`\nInterpreter vs V8 WebAssembly vs native (median of ${runs}; checksums verified)\n`);
+  process.stdout.write(`\nInterpreter vs V8 WebAssembly vs native (CPU seconds, median of ${runs}; checksums verified)\n`);
   process.stdout.write(table(rows) + '\n');
 
   if (args.jitless && !args.quick) {
