@@ -1,4 +1,5 @@
-// npm run bench -- [--only fib,sieve] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]
+// node dist/bench/programs.js [--only fib,sieve] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]
+// (the `programs` section of `npm run bench`)
 //
 // Runs the CPU-bound programs of bench/programs (see its README) on wasmbox's interpreter, on V8's
 // WebAssembly (the same .wasm, raw `WebAssembly.instantiate` with the same minimal WASI imports) and
@@ -52,7 +53,7 @@ function parseArgs(argv: string[]): Args {
     else if (s === '--runs') a.runs = Number(argv[++i]);
     else if (s === '--jitless-timeout') a.jitlessTimeout = Number(argv[++i]);
     else {
-      process.stderr.write(`bench: unknown argument ${s}\nusage: npm run bench -- [--only a,b] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]\n`);
+      process.stderr.write(`bench: unknown argument ${s}\nusage: node dist/bench/programs.js [--only a,b] [--quick] [--runs N] [--no-jitless] [--jitless-timeout S] [--no-native]\n`);
       process.exit(2);
     }
   }
