@@ -44,6 +44,8 @@ export const internals = {
 /** What the runtime keeps per instance. */
 export interface InstanceRecord {
   name: string;
+  /** The instance's system resources (see HostCaller.sys). */
+  sys?: object | null;
   exports: ReadonlyMap<string, ExternVal>;
   engine: EngineInstance | null;
 }

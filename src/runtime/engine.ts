@@ -60,6 +60,8 @@ export interface Engine {
 export interface InstantiateOptions {
   /** The instance's name (module name for traces and host callers). */
   name: string;
+  /** System resources for host functions called by this instance (HostCaller.sys). */
+  sys: object | null;
 }
 
 export interface EngineModule {

@@ -125,7 +125,7 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
-    const ei = c.engineModule.instantiate(imports, { name });
+    const ei = c.engineModule.instantiate(imports, { name, sys: null });
     const record: InstanceRecord = { name, exports: ei.exports, engine: ei };
     const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i));
     this.instances.add(inst);

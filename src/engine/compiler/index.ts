@@ -105,7 +105,7 @@ class CompilerModule implements EngineModule {
 
   instantiate(imports: readonly ExternVal[], options: InstantiateOptions): EngineInstance {
     const m = this.module;
-    const inst = new CompilerInstance(options.name);
+    const inst = new CompilerInstance(options.name, options.sys);
     const obj: WebAssembly.Imports = {};
     m.imports.forEach((imp, i) => {
       const v = imports[i]!;
@@ -155,12 +155,14 @@ function hostImport(v: ExternVal, caller: HostCaller, what: string): WebAssembly
 
 class CompilerInstance implements EngineInstance {
   readonly moduleName: string;
+  readonly sys: object | null;
   exports: Map<string, ExternVal> = new Map();
   private mem: MemoryInst | null = null;
   private closed = false;
 
-  constructor(name: string) {
+  constructor(name: string, sys: object | null) {
     this.moduleName = name;
+    this.sys = sys;
   }
 
   memory(): MemoryInst | null {
