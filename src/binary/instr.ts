@@ -310,17 +310,36 @@ export class InstrReader {
 
 /**
  * Decodes a function body's instructions (the `Code.body` bytes) into objects, including the final
- * `end`. Only structure is checked here (opcodes and immediates); typing is the validator's job.
+ * `end`. Only structure is checked here (opcodes, immediates, and that the final `end` closes the
+ * function exactly at the last byte); typing is the validator's job.
+ *
+ * The block nesting matters to the binary format itself (§5.4.1: `block`/`loop`/`if` contain an
+ * instruction sequence closed by `end`), so, as in the spec's reference decoder, a body whose blocks
+ * are still open when its bytes run out is "unexpected end", and bytes after the `end` that closes
+ * the function are a "section size mismatch" (the function's size claims more than its expression).
  */
 export function decodeBody(body: Uint8Array, features: number): Instr[] {
   const r = new Reader(body);
+  r.where = 'function body';
   const ir = new InstrReader(r, features);
   const out: Instr[] = [];
-  while (!r.eof) {
+  let depth = 0;
+  for (;;) {
+    if (r.eof) throw r.eofError();
     ir.read();
     out.push(ir.toInstr());
+    const op = ir.op;
+    if (op === Op.end) {
+      if (depth === 0) {
+        if (!r.eof) throw r.error('section size mismatch');
+        return out;
+      }
+      depth--;
+    } else if (op === Op.block || op === Op.loop || op === Op.if || op === Op.try) depth++;
+    // exception handling (legacy): `delegate` closes its `try` instead of an `end`. A stray one at
+    // function level is left for the validator to reject.
+    else if (op === Op.delegate && depth > 0) depth--;
   }
-  return out;
 }
 
 /**
