@@ -29,5 +29,5 @@ if [ -z "$wasm" ]; then
   echo "no .wasm found in $PKG" >&2
   exit 1
 fi
-ls -l "$OUT"/package/dist/*.wasm 2>/dev/null >&2 || true
+ls -l "$OUT"/package/dist/*.wasm >&2 2>/dev/null || true
 echo "$wasm"
