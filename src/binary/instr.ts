@@ -3,14 +3,37 @@
 // lowering and the instrumentation rewriter inspect. `decodeBody`/`readConstExpr` build `Instr`
 // objects on top of it for code that prefers objects.
 
-import { Features } from '../api/features.js';
-import { Imm, Op, opInfo } from './opcodes.js';
+import { Features, featureByName } from '../api/features.js';
+import { Imm, OP_ID_LIMIT, Op, allOps, opInfo } from './opcodes.js';
 import { Reader } from './reader.js';
 import { type Instr, type ValType, isValType } from './types.js';
+
+/** Per feature set: 1 for each opcode id that decodes with those features (cached; few sets occur). */
+const enabledByFeatures = new Map<number, Uint8Array>();
+
+/**
+ * Which opcode ids decode under `features`. A proposal's instructions are not part of the binary
+ * format until the proposal is enabled, so without it their opcodes are "illegal opcode", as in the
+ * spec's reference decoder for 2.0.
+ */
+function enabledOps(features: number): Uint8Array {
+  let t = enabledByFeatures.get(features);
+  if (t === undefined) {
+    t = new Uint8Array(OP_ID_LIMIT);
+    for (const info of allOps) {
+      const flag = info.feature === 'core' ? 0 : featureByName(info.feature);
+      if (flag === 0 || (flag !== undefined && features & flag)) t[info.id] = 1;
+    }
+    enabledByFeatures.set(features, t);
+  }
+  return t;
+}
 
 export class InstrReader {
   readonly r: Reader;
   readonly features: number;
+  /** enabledOps(features), looked up once. */
+  private readonly enabled: Uint8Array;
 
   /** Dense opcode id of the last instruction read (see opcodes.ts). */
   op = 0;
@@ -48,6 +71,7 @@ export class InstrReader {
   constructor(r: Reader, features: number) {
     this.r = r;
     this.features = features;
+    this.enabled = enabledOps(features);
   }
 
   /** Reads the next instruction. Throws a malformed-module CompileError for bad bytes. */
@@ -63,8 +87,8 @@ export class InstrReader {
       else if (b === 0xfd) op = sub < 0x200 ? 0x200 + sub : -1;
       else op = sub < 0x100 ? 0x400 + sub : -1;
     }
-    const info = op >= 0 ? opInfo(op) : undefined;
-    if (info === undefined) throw r.error('illegal opcode', this.start);
+    if (op < 0 || this.enabled[op] !== 1) throw r.error('illegal opcode', this.start);
+    const info = opInfo(op)!;
     this.op = op;
     switch (info.imm) {
       case Imm.none:
@@ -310,17 +334,36 @@ export class InstrReader {
 
 /**
  * Decodes a function body's instructions (the `Code.body` bytes) into objects, including the final
- * `end`. Only structure is checked here (opcodes and immediates); typing is the validator's job.
+ * `end`. Only structure is checked here (opcodes, immediates, and that the final `end` closes the
+ * function exactly at the last byte); typing is the validator's job.
+ *
+ * The block nesting matters to the binary format itself (§5.4.1: `block`/`loop`/`if` contain an
+ * instruction sequence closed by `end`), so, as in the spec's reference decoder, a body whose blocks
+ * are still open when its bytes run out is "unexpected end", and bytes after the `end` that closes
+ * the function are a "section size mismatch" (the function's size claims more than its expression).
  */
 export function decodeBody(body: Uint8Array, features: number): Instr[] {
   const r = new Reader(body);
+  r.where = 'function body';
   const ir = new InstrReader(r, features);
   const out: Instr[] = [];
-  while (!r.eof) {
+  let depth = 0;
+  for (;;) {
+    if (r.eof) throw r.eofError();
     ir.read();
     out.push(ir.toInstr());
+    const op = ir.op;
+    if (op === Op.end) {
+      if (depth === 0) {
+        if (!r.eof) throw r.error('section size mismatch');
+        return out;
+      }
+      depth--;
+    } else if (op === Op.block || op === Op.loop || op === Op.if || op === Op.try) depth++;
+    // exception handling (legacy): `delegate` closes its `try` instead of an `end`. A stray one at
+    // function level is left for the validator to reject.
+    else if (op === Op.delegate && depth > 0) depth--;
   }
-  return out;
 }
 
 /**
