@@ -150,8 +150,8 @@ export class CodeValidator {
     if (total > MAX_LOCALS) {
       this.own = new CompileError(
         'unsupported',
-        'too many locals',
-        `${this.funcPlace()}: ${total} locals, wasmbox allows at most ${MAX_LOCALS}`,
+        `too many locals: ${total}, wasmbox supports at most ${MAX_LOCALS} per function`,
+        this.funcPlace(),
         this.reader.pos + this.bodyShift,
       );
       throw this.own;
@@ -467,7 +467,7 @@ export class CodeValidator {
     const nat = naturalAlign[op]!;
     if (isAtomic[op]) {
       // threads proposal: atomic accesses must be naturally aligned.
-      if (ir.align !== nat) throw this.fail('alignment must be equal to natural');
+      if (ir.align !== nat) throw this.fail('atomic alignment must be natural');
     } else if (ir.align > nat) throw this.fail('alignment must not be larger than natural');
     // memory64 proposal: a 32-bit memory's offsets stay below 2^32 (the reader reads u64 offsets).
     if (addr === ValType.i32 && ir.offset >= TWO_POW_32) throw this.fail('offset out of range');
@@ -612,7 +612,13 @@ export class CodeValidator {
           if (this.depth === 0) {
             // The function's own `end`: it must be the body's last byte.
             if (!r.eof) {
-              throw this.fail('section size mismatch: operators after the end of the function', 'malformed');
+              this.own = new CompileError(
+                'malformed',
+                'section size mismatch: bytes after the end of the function',
+                this.funcPlace(),
+                r.pos + this.bodyShift,
+              );
+              throw this.own;
             }
             return;
           }

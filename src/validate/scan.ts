@@ -73,7 +73,9 @@ export function scanBodiesForMalformed(m: Module, features: number, importedFunc
             break;
         }
       }
-      if (!r.eof) throw fail('section size mismatch: operators after the end of the function');
+      if (!r.eof) {
+        throw (own = new CompileError('malformed', 'section size mismatch: bytes after the end of the function', where, r.pos + base));
+      }
     } catch (e) {
       // The reader's own errors have body-relative offsets and no location yet.
       if (e instanceof CompileError && e !== own) {
