@@ -566,15 +566,31 @@ export class CodeValidator {
           this.setUnreachable();
           break;
         case 0x2 /* block */:
-          this.enterBlock(K_BLOCK);
-          break;
         case 0x3 /* loop */:
-          this.enterBlock(K_LOOP);
+        case 0x4 /* if */: {
+          const kind = op === 0x2 ? K_BLOCK : op === 0x3 ? K_LOOP : K_IF;
+          if (kind === K_IF) {
+            const sp = this.sp;
+            if (sp > this.height && this.vals[sp - 1] === ValType.i32) this.sp = sp - 1;
+            else this.pop1(ValType.i32);
+          }
+          const bt = ir.blockType;
+          if (bt < 0) {
+            // Inline pushFrame for the common block types: [] -> [] or [] -> [t].
+            const d = this.depth;
+            if (d === this.cKind.length) this.growControl();
+            this.cKind[d] = kind;
+            this.cHeight[d] = this.sp;
+            this.cUnreachable[d] = 0;
+            this.cParamCount[d] = 0;
+            this.cResultStart[d] = bt + 0x80; // the value type's byte: pool[t] === t below POOL_BASE
+            this.cResultCount[d] = bt === -64 ? 0 : 1;
+            this.depth = d + 1;
+            this.height = this.sp;
+            this.unreachable = false;
+          } else this.enterBlock(kind);
           break;
-        case 0x4 /* if */:
-          this.pop1(ValType.i32);
-          this.enterBlock(K_IF);
-          break;
+        }
         case 0x5 /* else */: {
           const d = this.depth - 1;
           // The binary decoder reads `else` only as part of an `if` (§5.4.1); elsewhere the block
@@ -587,42 +603,24 @@ export class CodeValidator {
         }
         case 0xb /* end */: {
           const d = this.depth - 1;
-          this.checkFrameEnd();
           const kind = this.cKind[d]!;
-          if (kind === K_IF) {
-            // `if` without `else`: the missing else arm passes the parameters through, so they must
-            // equal the results (§3.3.8.4 with an empty else).
-            const pc = this.cParamCount[d]!;
-            const rc = this.cResultCount[d]!;
-            let same = pc === rc;
-            for (let i = 0; same && i < pc; i++) {
-              same = pool[this.cParamStart[d]! + i] === pool[this.cResultStart[d]! + i];
-            }
-            if (!same) {
-              const rs = this.cResultStart[d]!;
-              const ps = this.cParamStart[d]!;
-              throw this.fail(
-                `type mismatch: if without else requires ${typeListString(pool, rs, rs + rc)} but has ${typeListString(pool, ps, ps + pc)}`,
-              );
-            }
-          }
-          const rs = this.cResultStart[d]!;
           const rc = this.cResultCount[d]!;
-          this.popFrame();
-          if (this.depth === 0) {
-            // The function's own `end`: it must be the body's last byte.
-            if (!r.eof) {
-              this.own = new CompileError(
-                'malformed',
-                'section size mismatch: bytes after the end of the function',
-                this.funcPlace(),
-                r.pos + this.bodyShift,
-              );
-              throw this.own;
-            }
-            return;
+          const h = this.height;
+          // Fast path: exactly the results, of exactly the declared types, are on the stack; closing
+          // the frame then leaves the stack as it is (§A.3 pop_ctrl + push_vals).
+          if (
+            this.sp - h === rc &&
+            rc <= 1 &&
+            (rc === 0 || this.vals[h] === pool[this.cResultStart[d]!]) &&
+            (kind !== K_IF || (this.cParamCount[d] === 0 && rc === 0)) &&
+            d > 0
+          ) {
+            this.depth = d;
+            this.height = this.cHeight[d - 1]!;
+            this.unreachable = this.cUnreachable[d - 1] !== 0;
+            break;
           }
-          this.pushTypes(pool, rs, rc);
+          if (this.endFrame(r)) return;
           break;
         }
         case 0xc /* br */: {
@@ -633,9 +631,17 @@ export class CodeValidator {
         }
         case 0xd /* br_if */: {
           const d = this.labelFrame(ir.index);
+          const n = this.labelCount(d);
+          const sp = this.sp;
+          // Fast path: the condition, and the label's values of exactly its types, are there; the
+          // stack is then the same afterwards.
+          if (n <= 1 && sp - 1 - n >= this.height && this.vals[sp - 1] === ValType.i32 &&
+              (n === 0 || this.vals[sp - 2] === pool[this.labelStart(d)])) {
+            this.sp = sp - 1;
+            break;
+          }
           this.pop1(ValType.i32);
           const s = this.labelStart(d);
-          const n = this.labelCount(d);
           this.popTypes(pool, s, n);
           this.pushTypes(pool, s, n);
           break;
@@ -698,7 +704,8 @@ export class CodeValidator {
           break;
         }
         case 0x1a /* drop */:
-          this.popAny(op);
+          if (this.sp > this.height) this.sp--;
+          else this.popAny(op);
           break;
         case 0x1b /* select */: {
           this.pop1(ValType.i32);
@@ -719,25 +726,35 @@ export class CodeValidator {
           this.push(t);
           break;
         }
-        case 0x20 /* local.get */:
-          if (ir.index >= this.localCount) throw this.fail(`unknown local ${ir.index}`);
-          this.push(this.locals[ir.index]!);
-          break;
-        case 0x21 /* local.set */:
-          if (ir.index >= this.localCount) throw this.fail(`unknown local ${ir.index}`);
-          this.pop1(this.locals[ir.index]!);
-          break;
-        case 0x22 /* local.tee */: {
-          if (ir.index >= this.localCount) throw this.fail(`unknown local ${ir.index}`);
-          const t = this.locals[ir.index]!;
-          this.pop1(t);
-          this.push(t);
+        case 0x20 /* local.get */: {
+          const x = ir.index;
+          if (x >= this.localCount) throw this.fail(`unknown local ${x}`);
+          if (this.sp === this.vals.length) this.growVals(1);
+          this.vals[this.sp++] = this.locals[x]!;
           break;
         }
-        case 0x23 /* global.get */:
-          if (ir.index >= ctx.globalCount) throw this.fail(`unknown global ${ir.index}`);
-          this.push(ctx.globalType[ir.index]!);
+        case 0x21 /* local.set */:
+        case 0x22 /* local.tee */: {
+          const x = ir.index;
+          if (x >= this.localCount) throw this.fail(`unknown local ${x}`);
+          const t = this.locals[x]!;
+          const sp = this.sp;
+          // local.tee leaves the value, with the local's type (which it has unless unknown).
+          if (sp > this.height && this.vals[sp - 1] === t) {
+            if (op === 0x21) this.sp = sp - 1;
+          } else {
+            this.pop1(t);
+            if (op === 0x22) this.push(t);
+          }
           break;
+        }
+        case 0x23 /* global.get */: {
+          const x = ir.index;
+          if (x >= ctx.globalCount) throw this.fail(`unknown global ${x}`);
+          if (this.sp === this.vals.length) this.growVals(1);
+          this.vals[this.sp++] = ctx.globalType[x]!;
+          break;
+        }
         case 0x24 /* global.set */:
           if (ir.index >= ctx.globalCount) throw this.fail(`unknown global ${ir.index}`);
           if (!ctx.globalMut[ir.index]) throw this.fail('global is immutable');
@@ -878,6 +895,52 @@ export class CodeValidator {
           throw this.fail(`internal error: no validation rule for ${opName(op)}`);
       }
     }
+  }
+
+  /**
+   * `end` in general (§A.3 pop_ctrl): the frame's results must be on the stack, an `if` without `else`
+   * must pass its parameters through. Returns true when this closed the function.
+   */
+  private endFrame(r: Reader): boolean {
+    const pool = this.pool;
+    const d = this.depth - 1;
+    this.checkFrameEnd();
+    const kind = this.cKind[d]!;
+    if (kind === K_IF) {
+      // `if` without `else`: the missing else arm passes the parameters through, so they must
+      // equal the results (§3.3.8.4 with an empty else).
+      const pc = this.cParamCount[d]!;
+      const rc = this.cResultCount[d]!;
+      let same = pc === rc;
+      for (let i = 0; same && i < pc; i++) {
+        same = pool[this.cParamStart[d]! + i] === pool[this.cResultStart[d]! + i];
+      }
+      if (!same) {
+        const rs = this.cResultStart[d]!;
+        const ps = this.cParamStart[d]!;
+        throw this.fail(
+          `type mismatch: if without else requires ${typeListString(pool, rs, rs + rc)} but has ${typeListString(pool, ps, ps + pc)}`,
+        );
+      }
+    }
+    const rs = this.cResultStart[d]!;
+    const rc = this.cResultCount[d]!;
+    this.popFrame();
+    if (this.depth === 0) {
+      // The function's own `end`: it must be the body's last byte.
+      if (!r.eof) {
+        this.own = new CompileError(
+          'malformed',
+          'section size mismatch: bytes after the end of the function',
+          this.funcPlace(),
+          r.pos + this.bodyShift,
+        );
+        throw this.own;
+      }
+      return true;
+    }
+    this.pushTypes(pool, rs, rc);
+    return false;
   }
 
   /** return_call*: the callee's results must be the caller's (§ tail-call proposal). */
