@@ -10,10 +10,10 @@
 //  - instructions with a fixed signature are typed from precomputed tables (tables.ts); the others
 //    go through one `switch`.
 //
-// That `switch` names opcodes by literal id, with the spec name in a comment, not as `Op.x`: V8 turns a
-// switch over literals into a jump table but one over property loads into a chain of loads and
-// compares, which cost more than the rest of the pass together. A unit test checks every
-// `case 0x… /* name */` against the opcode table.
+// That `switch` is over opcode classes (tables.ts): each instruction typed by hand has a class of its
+// own, so the cases are dense literals, which V8 compiles into a jump table (a switch over sparse
+// opcode ids or `Op.x` property loads becomes a chain of compares, which cost more than the rest of
+// the pass together). Each case names its instruction in a comment; a unit test checks the numbers.
 
 import { CompileError } from '../api/errors.js';
 import { InstrReader } from '../binary/instr.js';
@@ -22,7 +22,6 @@ import { Reader } from '../binary/reader.js';
 import { type Code, ValType } from '../binary/types.js';
 import { type Context, funcWhere, typeListString } from './context.js';
 import {
-  Cls,
   MAX_SIG_PARAMS,
   isAtomic,
   laneCount,
@@ -559,15 +558,12 @@ export class CodeValidator {
         case 5 /* Cls.disabled */:
           // An instruction of a proposal that is not enabled is no instruction at all.
           throw this.fail('illegal opcode', 'malformed');
-      }
-
-      switch (op) {
-        case 0x0 /* unreachable */:
+        case 8 /* unreachable */:
           this.setUnreachable();
           break;
-        case 0x2 /* block */:
-        case 0x3 /* loop */:
-        case 0x4 /* if */: {
+        case 9 /* block */:
+        case 10 /* loop */:
+        case 11 /* if */: {
           const kind = op === 0x2 ? K_BLOCK : op === 0x3 ? K_LOOP : K_IF;
           if (kind === K_IF) {
             const sp = this.sp;
@@ -591,7 +587,7 @@ export class CodeValidator {
           } else this.enterBlock(kind);
           break;
         }
-        case 0x5 /* else */: {
+        case 12 /* else */: {
           const d = this.depth - 1;
           // The binary decoder reads `else` only as part of an `if` (§5.4.1); elsewhere the block
           // being read must end there.
@@ -601,7 +597,7 @@ export class CodeValidator {
           this.pushTypes(pool, this.cParamStart[d]!, this.cParamCount[d]!);
           break;
         }
-        case 0xb /* end */: {
+        case 13 /* end */: {
           const d = this.depth - 1;
           const kind = this.cKind[d]!;
           const rc = this.cResultCount[d]!;
@@ -623,13 +619,13 @@ export class CodeValidator {
           if (this.endFrame(r)) return;
           break;
         }
-        case 0xc /* br */: {
+        case 14 /* br */: {
           const d = this.labelFrame(ir.index);
           this.popTypes(pool, this.labelStart(d), this.labelCount(d));
           this.setUnreachable();
           break;
         }
-        case 0xd /* br_if */: {
+        case 15 /* br_if */: {
           const d = this.labelFrame(ir.index);
           const n = this.labelCount(d);
           const sp = this.sp;
@@ -646,7 +642,7 @@ export class CodeValidator {
           this.pushTypes(pool, s, n);
           break;
         }
-        case 0xe /* br_table */: {
+        case 16 /* br_table */: {
           const dd = this.labelFrame(ir.index);
           const n = ir.labelCount;
           const labels = ir.labels;
@@ -667,17 +663,17 @@ export class CodeValidator {
           this.setUnreachable();
           break;
         }
-        case 0xf /* return */:
+        case 17 /* return */:
           this.popTypes(pool, fnResultStart, fnResultCount);
           this.setUnreachable();
           break;
-        case 0x10 /* call */: {
+        case 18 /* call */: {
           const t = this.funcTypeOf(ir.index);
           this.popTypes(pool, ctx.paramStart[t]!, ctx.paramCount[t]!);
           this.pushTypes(pool, ctx.resultStart[t]!, ctx.resultCount[t]!);
           break;
         }
-        case 0x11 /* call_indirect */: {
+        case 19 /* call_indirect */: {
           const et = this.table(ir.index2);
           const t = this.typeIndex(ir.index);
           if (et !== ValType.funcref) throw this.fail('type mismatch: call_indirect requires a funcref table');
@@ -686,14 +682,14 @@ export class CodeValidator {
           this.pushTypes(pool, ctx.resultStart[t]!, ctx.resultCount[t]!);
           break;
         }
-        case 0x12 /* return_call */: {
+        case 20 /* return_call */: {
           const t = this.funcTypeOf(ir.index);
           this.checkTailResults(t, fnResultStart, fnResultCount);
           this.popTypes(pool, ctx.paramStart[t]!, ctx.paramCount[t]!);
           this.setUnreachable();
           break;
         }
-        case 0x13 /* return_call_indirect */: {
+        case 21 /* return_call_indirect */: {
           const et = this.table(ir.index2);
           const t = this.typeIndex(ir.index);
           if (et !== ValType.funcref) throw this.fail('type mismatch: return_call_indirect requires a funcref table');
@@ -703,11 +699,11 @@ export class CodeValidator {
           this.setUnreachable();
           break;
         }
-        case 0x1a /* drop */:
+        case 22 /* drop */:
           if (this.sp > this.height) this.sp--;
           else this.popAny(op);
           break;
-        case 0x1b /* select */: {
+        case 23 /* select */: {
           this.pop1(ValType.i32);
           const t1 = this.popAny(op);
           const t2 = this.popAny(op);
@@ -719,22 +715,22 @@ export class CodeValidator {
           this.push(t1 === UNKNOWN ? t2 : t1);
           break;
         }
-        case 0x1c /* select t */: {
+        case 24 /* select t */: {
           if (ir.typeCount !== 1) throw this.fail('invalid result arity');
           const t = ir.types[0]!;
           this.pop3(t, t, ValType.i32);
           this.push(t);
           break;
         }
-        case 0x20 /* local.get */: {
+        case 25 /* local.get */: {
           const x = ir.index;
           if (x >= this.localCount) throw this.fail(`unknown local ${x}`);
           if (this.sp === this.vals.length) this.growVals(1);
           this.vals[this.sp++] = this.locals[x]!;
           break;
         }
-        case 0x21 /* local.set */:
-        case 0x22 /* local.tee */: {
+        case 26 /* local.set */:
+        case 27 /* local.tee */: {
           const x = ir.index;
           if (x >= this.localCount) throw this.fail(`unknown local ${x}`);
           const t = this.locals[x]!;
@@ -748,95 +744,95 @@ export class CodeValidator {
           }
           break;
         }
-        case 0x23 /* global.get */: {
+        case 28 /* global.get */: {
           const x = ir.index;
           if (x >= ctx.globalCount) throw this.fail(`unknown global ${x}`);
           if (this.sp === this.vals.length) this.growVals(1);
           this.vals[this.sp++] = ctx.globalType[x]!;
           break;
         }
-        case 0x24 /* global.set */:
+        case 29 /* global.set */:
           if (ir.index >= ctx.globalCount) throw this.fail(`unknown global ${ir.index}`);
           if (!ctx.globalMut[ir.index]) throw this.fail('global is immutable');
           this.pop1(ctx.globalType[ir.index]!);
           break;
-        case 0x25 /* table.get */: {
+        case 30 /* table.get */: {
           const t = this.table(ir.index);
           this.pop1(ValType.i32);
           this.push(t);
           break;
         }
-        case 0x26 /* table.set */:
+        case 31 /* table.set */:
           this.pop2(ValType.i32, this.table(ir.index));
           break;
-        case 0x110 /* table.size */:
+        case 45 /* table.size */:
           this.table(ir.index);
           this.push(ValType.i32);
           break;
-        case 0x10f /* table.grow */:
+        case 44 /* table.grow */:
           this.pop2(this.table(ir.index), ValType.i32);
           this.push(ValType.i32);
           break;
-        case 0x111 /* table.fill */:
+        case 46 /* table.fill */:
           this.pop3(ValType.i32, this.table(ir.index), ValType.i32);
           break;
-        case 0x10e /* table.copy */: {
+        case 43 /* table.copy */: {
           const dst = this.table(ir.index);
           const src = this.table(ir.index2);
           if (dst !== src) throw this.fail('type mismatch: table.copy between tables of different element types');
           this.pop3(ValType.i32, ValType.i32, ValType.i32);
           break;
         }
-        case 0x10c /* table.init */: {
+        case 41 /* table.init */: {
           const t = this.table(ir.index2);
           const e = this.elemType(ir.index);
           if (t !== e) throw this.fail('type mismatch: table.init from a segment of another element type');
           this.pop3(ValType.i32, ValType.i32, ValType.i32);
           break;
         }
-        case 0x10d /* elem.drop */:
+        case 42 /* elem.drop */:
           this.elemType(ir.index);
           break;
-        case 0x3f /* memory.size */:
+        case 32 /* memory.size */:
           this.push(this.memIndex(ir.memory));
           break;
-        case 0x40 /* memory.grow */: {
+        case 33 /* memory.grow */: {
           const a = this.memIndex(ir.memory);
           this.pop1(a);
           this.push(a);
           break;
         }
-        case 0x10b /* memory.fill */: {
+        case 40 /* memory.fill */: {
           const a = this.memIndex(ir.memory);
           this.pop3(a, ValType.i32, a);
           break;
         }
-        case 0x10a /* memory.copy */: {
+        case 39 /* memory.copy */: {
           const dst = this.memIndex(ir.memory);
           const src = this.memIndex(ir.index2);
           // memory64: the length is i64 only when both memories are 64-bit.
           this.pop3(dst, src, dst === ValType.i64 && src === ValType.i64 ? ValType.i64 : ValType.i32);
           break;
         }
-        case 0x108 /* memory.init */: {
+        case 37 /* memory.init */: {
           const a = this.memIndex(ir.memory);
           this.data(ir.index);
           this.pop3(a, ValType.i32, ValType.i32);
           break;
         }
-        case 0x109 /* data.drop */:
+        case 38 /* data.drop */:
           this.data(ir.index);
           break;
-        case 0xd0 /* ref.null */:
+        case 34 /* ref.null */:
           this.push(ir.refType);
           break;
-        case 0xd1 /* ref.is_null */: {
+        case 35 /* ref.is_null */: {
           const t = this.popAny(op);
           if (t !== UNKNOWN && !isRef(t)) throw this.fail(`type mismatch: ref.is_null requires a reference but stack has ${typeListString([t])}`);
           this.push(ValType.i32);
           break;
         }
-        case 0xd2 /* ref.func */: {
+        case 36 /* ref.func */: {
           const f = ir.index;
           this.funcTypeOf(f);
           // §3.4.10: a body may only take references to functions declared outside bodies.
@@ -845,10 +841,10 @@ export class CodeValidator {
           break;
         }
         // ---- exception handling (legacy proposal) ----
-        case 0x6 /* try */:
+        case 47 /* try */:
           this.enterBlock(K_TRY);
           break;
-        case 0x7 /* catch */: {
+        case 48 /* catch */: {
           const d = this.depth - 1;
           const k = this.cKind[d];
           if (k !== K_TRY && k !== K_CATCH) throw this.fail('END opcode expected', 'malformed');
@@ -858,14 +854,14 @@ export class CodeValidator {
           this.pushTypes(pool, ctx.paramStart[t]!, ctx.paramCount[t]!);
           break;
         }
-        case 0x19 /* catch_all */: {
+        case 52 /* catch_all */: {
           const k = this.cKind[this.depth - 1];
           if (k !== K_TRY && k !== K_CATCH) throw this.fail('END opcode expected', 'malformed');
           this.checkFrameEnd();
           this.resetFrame(K_CATCH_ALL);
           break;
         }
-        case 0x18 /* delegate */: {
+        case 51 /* delegate */: {
           const d = this.depth - 1;
           if (this.cKind[d] !== K_TRY) throw this.fail('END opcode expected', 'malformed');
           this.checkFrameEnd();
@@ -877,13 +873,13 @@ export class CodeValidator {
           this.pushTypes(pool, rs, rc);
           break;
         }
-        case 0x8 /* throw */: {
+        case 49 /* throw */: {
           const t = this.tag(ir.index);
           this.popTypes(pool, ctx.paramStart[t]!, ctx.paramCount[t]!);
           this.setUnreachable();
           break;
         }
-        case 0x9 /* rethrow */: {
+        case 50 /* rethrow */: {
           const d = this.labelFrame(ir.index);
           const k = this.cKind[d];
           if (k !== K_CATCH && k !== K_CATCH_ALL) throw this.fail('invalid rethrow label');
