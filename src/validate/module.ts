@@ -219,22 +219,22 @@ export function checkBeforeCode(ctx: Context): void {
     checkTagType(ctx, m.tags[i]!.typeIndex, `tag section, tag ${ctx.tagCount - m.tags.length + i}`);
   }
 
-  // Element segments (§3.4.5).
+  // Element segments (§3.4.5): the items first, then the mode, as the reference interpreter does.
   for (let i = 0; i < m.elems.length; i++) {
     const e = m.elems[i]!;
     const where = `element section, segment ${i}`;
+    for (let j = 0; j < e.init.length; j++) {
+      checkConstExpr(ctx, e.init[j]!, e.elemType, ctx.importedGlobals, `${where}, item ${j}`);
+    }
     if (e.mode === 'active') {
       if (e.table >= ctx.tableCount) throw invalid(`unknown table ${e.table}`, where);
-      checkConstExpr(ctx, e.offset ?? [], ValType.i32, ctx.importedGlobals, `${where}, offset`);
       if (ctx.tableType[e.table] !== e.elemType) {
         throw invalid(
           `type mismatch: segment of ${typeListString([e.elemType])} for a table of ${typeListString([ctx.tableType[e.table]!])}`,
           where,
         );
       }
-    }
-    for (let j = 0; j < e.init.length; j++) {
-      checkConstExpr(ctx, e.init[j]!, e.elemType, ctx.importedGlobals, `${where}, item ${j}`);
+      checkConstExpr(ctx, e.offset ?? [], ValType.i32, ctx.importedGlobals, `${where}, offset`);
     }
   }
 
