@@ -15,13 +15,14 @@ const stack: number[] = [];
  *
  * `visibleGlobals` is how many globals the expression may read: in Wasm 2.0 only the imported ones
  * (the context C' of §3.4.10). The global must also be immutable: the value is fixed at instantiation.
+ * `where` says where the expression is, for messages (called only on error).
  */
 export function checkConstExpr(
   ctx: Context,
   expr: ConstExpr,
   expected: number,
   visibleGlobals: number,
-  where: string,
+  where: () => string,
 ): void {
   const extended = (ctx.features & Features.extendedConst) !== 0;
   stack.length = 0;
@@ -32,7 +33,7 @@ export function checkConstExpr(
     const need = opFeature[op] ?? 0;
     if (need !== 0 && (ctx.features & need) === 0) {
       // Opcodes of disabled proposals are not instructions at all: malformed, as in function bodies.
-      throw malformed('illegal opcode', where);
+      throw malformed('illegal opcode', where());
     }
     switch (op) {
       case Op.i32_const:
@@ -43,12 +44,12 @@ export function checkConstExpr(
       case Op.ref_null:
         break;
       case Op.ref_func:
-        if (ins.index! >= ctx.funcCount) throw invalid(`unknown function ${ins.index}`, where);
+        if (ins.index! >= ctx.funcCount) throw invalid(`unknown function ${ins.index}`, where());
         break;
       case Op.global_get: {
         const g = ins.index!;
-        if (g >= visibleGlobals) throw invalid(`unknown global ${g}`, where);
-        if (ctx.globalMut[g]) throw invalid('constant expression required', `${where}, global ${g} is mutable`);
+        if (g >= visibleGlobals) throw invalid(`unknown global ${g}`, where());
+        if (ctx.globalMut[g]) throw invalid('constant expression required', `${where()}, global ${g} is mutable`);
         break;
       }
       case Op.i32_add:
@@ -61,7 +62,7 @@ export function checkConstExpr(
         if (extended) break;
       // fallthrough
       default:
-        throw invalid('constant expression required', `${where}, ${opName(op)}`);
+        throw invalid('constant expression required', `${where()}, ${opName(op)}`);
     }
   }
   for (const ins of expr) {
@@ -97,7 +98,7 @@ export function checkConstExpr(
         if (n < 2 || stack[n - 1] !== t || stack[n - 2] !== t) {
           throw invalid(
             `type mismatch: instruction requires ${typeListString([t, t])} but stack has ${typeListString(stack, Math.max(0, n - 2))}`,
-            `${where}, ${opName(ins.op)}`,
+            `${where()}, ${opName(ins.op)}`,
           );
         }
         stack.length = n - 1;
@@ -107,7 +108,7 @@ export function checkConstExpr(
   if (stack.length !== 1 || stack[0] !== expected) {
     throw invalid(
       `type mismatch: constant expression requires ${typeListString([expected])} but has ${typeListString(stack)}`,
-      where,
+      where(),
     );
   }
 }

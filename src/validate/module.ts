@@ -134,40 +134,40 @@ export function buildContext(m: Module, features: number): Context {
   };
 }
 
-function checkLimits(lim: Limits, range: number, rangeMsg: string, where: string): void {
-  if (lim.min > range) throw invalid(rangeMsg, where);
+function checkLimits(lim: Limits, range: number, rangeMsg: string, where: () => string): void {
+  if (lim.min > range) throw invalid(rangeMsg, where());
   if (lim.max !== undefined) {
-    if (lim.max > range) throw invalid(rangeMsg, where);
-    if (lim.min > lim.max) throw invalid('size minimum must not be greater than maximum', where);
+    if (lim.max > range) throw invalid(rangeMsg, where());
+    if (lim.min > lim.max) throw invalid('size minimum must not be greater than maximum', where());
   }
 }
 
-function checkTableLimits(lim: Limits, where: string): void {
+function checkTableLimits(lim: Limits, where: () => string): void {
   checkLimits(lim, MAX_TABLE, 'table size must be at most 2^32-1', where);
 }
 
-function checkMemoryType(t: MemoryType, where: string): void {
+function checkMemoryType(t: MemoryType, where: () => string): void {
   if (t.index64) {
     checkLimits(t.limits, MAX_PAGES_64, 'memory size must be at most 2^48 pages (256TiB)', where);
   } else {
     checkLimits(t.limits, MAX_PAGES_32, 'memory size must be at most 65536 pages (4GiB)', where);
   }
   // threads proposal: a shared memory's size must be bounded (it cannot move when it grows).
-  if (t.shared && t.limits.max === undefined) throw invalid('shared memory must have maximum', where);
+  if (t.shared && t.limits.max === undefined) throw invalid('shared memory must have maximum', where());
 }
 
-function checkTypeIndex(ctx: Context, t: number, where: string): void {
-  if (t >= ctx.typeCount) throw invalid(`unknown type ${t}`, where);
+function checkTypeIndex(ctx: Context, t: number, where: () => string): void {
+  if (t >= ctx.typeCount) throw invalid(`unknown type ${t}`, where());
 }
 
 /** Tags (exception handling): the type exists and has no results. */
-function checkTagType(ctx: Context, t: number, where: string): void {
+function checkTagType(ctx: Context, t: number, where: () => string): void {
   checkTypeIndex(ctx, t, where);
   if (ctx.resultCount[t] !== 0) {
     const rs = ctx.resultStart[t]!;
     throw invalid(
       `non-empty tag result type ${typeListString(ctx.pool, rs, rs + ctx.resultCount[t]!)}`,
-      where,
+      where(),
     );
   }
 }
@@ -182,7 +182,7 @@ export function checkBeforeCode(ctx: Context): void {
 
   for (let i = 0; i < m.imports.length; i++) {
     const d = m.imports[i]!.desc;
-    const where = `import section, ${importIndex(m, i)}`;
+    const where = (): string => `import section, ${importIndex(m, i)}`;
     switch (d.kind) {
       case ExternKind.func:
         checkTypeIndex(ctx, d.typeIndex, where);
@@ -199,42 +199,45 @@ export function checkBeforeCode(ctx: Context): void {
     }
   }
   for (let i = 0; i < m.funcs.length; i++) {
-    checkTypeIndex(ctx, m.funcs[i]!, `function section, ${funcWhere(ctx, ctx.importedFuncs + i)}`);
+    const t = m.funcs[i]!;
+    if (t >= ctx.typeCount) {
+      throw invalid(`unknown type ${t}`, `function section, ${funcWhere(ctx, ctx.importedFuncs + i)}`);
+    }
   }
 
   // Constant expressions see only the imported globals (context C' of §3.4.10; the 2.0 suite
   // rejects a data or element offset that reads a global of the module itself).
   for (let i = 0; i < m.globals.length; i++) {
     const g = m.globals[i]!;
-    const where = `global section, global ${ctx.importedGlobals + i}`;
+    const where = (): string => `global section, global ${ctx.importedGlobals + i}`;
     checkConstExpr(ctx, g.init, g.type.type, ctx.importedGlobals, where);
   }
   for (let i = 0; i < m.tables.length; i++) {
-    checkTableLimits(m.tables[i]!.limits, `table section, table ${ctx.tableCount - m.tables.length + i}`);
+    checkTableLimits(m.tables[i]!.limits, () => `table section, table ${ctx.tableCount - m.tables.length + i}`);
   }
   for (let i = 0; i < m.memories.length; i++) {
-    checkMemoryType(m.memories[i]!, `memory section, memory ${ctx.memCount - m.memories.length + i}`);
+    checkMemoryType(m.memories[i]!, () => `memory section, memory ${ctx.memCount - m.memories.length + i}`);
   }
   for (let i = 0; i < m.tags.length; i++) {
-    checkTagType(ctx, m.tags[i]!.typeIndex, `tag section, tag ${ctx.tagCount - m.tags.length + i}`);
+    checkTagType(ctx, m.tags[i]!.typeIndex, () => `tag section, tag ${ctx.tagCount - m.tags.length + i}`);
   }
 
   // Element segments (§3.4.5): the items first, then the mode, as the reference interpreter does.
   for (let i = 0; i < m.elems.length; i++) {
     const e = m.elems[i]!;
-    const where = `element section, segment ${i}`;
+    const where = (): string => `element section, segment ${i}`;
     for (let j = 0; j < e.init.length; j++) {
-      checkConstExpr(ctx, e.init[j]!, e.elemType, ctx.importedGlobals, `${where}, item ${j}`);
+      checkConstExpr(ctx, e.init[j]!, e.elemType, ctx.importedGlobals, () => `${where()}, item ${j}`);
     }
     if (e.mode === 'active') {
-      if (e.table >= ctx.tableCount) throw invalid(`unknown table ${e.table}`, where);
+      if (e.table >= ctx.tableCount) throw invalid(`unknown table ${e.table}`, where());
       if (ctx.tableType[e.table] !== e.elemType) {
         throw invalid(
           `type mismatch: segment of ${typeListString([e.elemType])} for a table of ${typeListString([ctx.tableType[e.table]!])}`,
-          where,
+          where(),
         );
       }
-      checkConstExpr(ctx, e.offset ?? [], ValType.i32, ctx.importedGlobals, `${where}, offset`);
+      checkConstExpr(ctx, e.offset ?? [], ValType.i32, ctx.importedGlobals, () => `${where()}, offset`);
     }
   }
 
@@ -242,9 +245,9 @@ export function checkBeforeCode(ctx: Context): void {
   for (let i = 0; i < m.datas.length; i++) {
     const d = m.datas[i]!;
     if (d.mode !== 'active') continue;
-    const where = `data section, segment ${i}`;
-    if (d.memory >= ctx.memCount) throw invalid(`unknown memory ${d.memory}`, where);
-    checkConstExpr(ctx, d.offset ?? [], ctx.memAddr[d.memory]!, ctx.importedGlobals, `${where}, offset`);
+    const where = (): string => `data section, segment ${i}`;
+    if (d.memory >= ctx.memCount) throw invalid(`unknown memory ${d.memory}`, where());
+    checkConstExpr(ctx, d.offset ?? [], ctx.memAddr[d.memory]!, ctx.importedGlobals, () => `${where()}, offset`);
   }
 }
 

@@ -226,8 +226,12 @@ export class ModuleBuilder {
   bytes(): Uint8Array {
     const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     const put = (id: number, order: number, payload: number[] | null): void => {
-      if (payload !== null) out.push(...section(id, payload));
-      for (const x of this.extra) if (x.after === order) out.push(...x.bytes);
+      // A loop, not push(...bytes): spreading a large section would overflow the call stack.
+      const append = (bytes: readonly number[]): void => {
+        for (const byte of bytes) out.push(byte);
+      };
+      if (payload !== null) append(section(id, payload));
+      for (const x of this.extra) if (x.after === order) append(x.bytes);
     };
     const v = (items: number[][]): number[] | null => (items.length ? vec(items) : null);
     put(0, 0, null);
