@@ -12,8 +12,8 @@
 //  - nanosleep returns at once; sched_yield does nothing;
 //  - random bytes come from a fixed-seed PRNG (xoshiro128**), the same sequence every run.
 
-import { Errno, Filetype, RIGHTS_ALL, RIGHTS_DIR } from '../wasi/constants.js';
-import type { DirEntry, File } from './fs.js';
+import { Errno, Filetype, RIGHTS_ALL, RIGHTS_DIR, errnoName } from '../wasi/constants.js';
+import { type DirEntry, type File, OpenFlag, isErrno } from './fs.js';
 import { type FSConfig, type Mount, makeMounts } from './fsconfig.js';
 import { type InStream, type OutStream, type StdinSource, type StdoutSink, inputFrom, outputFrom, sleepMs } from './stdio.js';
 
@@ -199,6 +199,12 @@ export class SysContext {
     this.fds.push(e0, e1, e2);
     for (const m of this.mounts) {
       const e = new FdEntry('dir', Filetype.DIRECTORY, RIGHTS_DIR, RIGHTS_ALL);
+      const root = m.fs.open('', OpenFlag.read | OpenFlag.directory);
+      if (isErrno(root)) {
+        this.close();
+        throw new TypeError(`FSConfig mount at ${JSON.stringify(m.name)}: cannot open its root (${errnoName(root)})`);
+      }
+      e.file = root;
       e.parts = [...m.parts];
       e.mount = m;
       e.preopen = enc.encode(m.name);
