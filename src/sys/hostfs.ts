@@ -12,6 +12,7 @@
 // Directory listings read /proc/self/fd/N of the directory's own descriptor, so they list what was
 // opened, whatever happened to its path since.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { errnoFromCode } from '../wasi/constants.js';
 import { type DirEntry, Errno, type File, Filetype, type FS, OpenFlag, type Stat, isErrno, joinPath, parentOf } from './fs.js';
@@ -46,10 +47,23 @@ export function statFromHost(st: fs.BigIntStats): Stat {
   };
 }
 
-/** Nanoseconds to the seconds node:fs takes (a double: sub-microsecond digits may be lost). */
+/** Nanoseconds to the seconds node:fs takes (libuv keeps microseconds of them). */
 function toSeconds(ns: bigint): number {
   const s = ns / 1_000_000_000n;
   return Number(s) + Number(ns - s * 1_000_000_000n) / 1e9;
+}
+
+/**
+ * node:fs sets times to the microsecond (libuv rounds them so). For times with nanoseconds, `touch`
+ * (GNU coreutils takes `-d @SECONDS.NANOS`) sets them exactly afterwards; where it is missing, the
+ * microsecond time stays.
+ */
+function exactTimes(target: string, atim: bigint | null, mtim: bigint | null, noDeref: boolean): void {
+  const fmt = (ns: bigint) => `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+  for (const [flag, t] of [['-a', atim], ['-m', mtim]] as const) {
+    if (t === null || t % 1000n === 0n) continue;
+    spawnSync('touch', ['-c', flag, ...(noDeref ? ['-h'] : []), '-d', fmt(t), target], { stdio: 'ignore' });
+  }
 }
 
 export class HostDirFS implements FS {
@@ -191,6 +205,7 @@ export class HostDirFS implements FS {
         m ??= st.mtimeNs;
       }
       fs.lutimesSync(p, toSeconds(a), toSeconds(m));
+      exactTimes(p, atim, mtim, true);
     });
   }
 }
@@ -285,6 +300,7 @@ export class HostFile implements File {
         m ??= st.mtimeNs;
       }
       fs.futimesSync(this.fd, toSeconds(a), toSeconds(m));
+      if (hasProcFd) exactTimes(`/proc/${process.pid}/fd/${this.fd}`, atim, mtim, false);
       return Errno.ESUCCESS;
     } catch (e) {
       return errnoOf(e);
