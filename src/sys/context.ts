@@ -43,12 +43,26 @@ const MS = 1_000_000n;
 /** wazero's fake walltime: the fixed epoch, +1 ms per reading. */
 export function fakeWalltime(): ClockSpec {
   let t = FAKE_EPOCH_NS;
-  return { fn: () => (t += MS) - MS, resolution: 1000n };
+  return {
+    fn: () => {
+      const v = t;
+      t = v + MS;
+      return v;
+    },
+    resolution: 1000n,
+  };
 }
 /** wazero's fake nanotime: 0, +1 ms per reading. */
 export function fakeNanotime(): ClockSpec {
   let t = 0n;
-  return { fn: () => (t += MS) - MS, resolution: 1n };
+  return {
+    fn: () => {
+      const v = t;
+      t = v + MS;
+      return v;
+    },
+    resolution: 1n,
+  };
 }
 export function sysWalltime(): ClockSpec {
   return { fn: () => BigInt(Date.now()) * MS + (process.hrtime.bigint() % MS), resolution: 1000n };
@@ -64,6 +78,12 @@ export function sysNanosleep(ns: bigint): void {
 
 /** A deterministic byte source: xoshiro128** with a fixed seed. */
 export function fakeRandSource(): (buf: Uint8Array) => void {
+  const fill = fakeRandFill();
+  return (buf: Uint8Array) => fill(buf, 0, buf.length);
+}
+
+/** The same generator writing straight into [off, off+n) of `buf` (no view made per call). */
+export function fakeRandFill(): (buf: Uint8Array, off: number, n: number) => void {
   let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = 0x13198a2e;
   const next = (): number => {
     const r = Math.imul(rotl(Math.imul(b, 5), 7), 9);
@@ -76,9 +96,9 @@ export function fakeRandSource(): (buf: Uint8Array) => void {
     d = rotl(d, 11);
     return r >>> 0;
   };
-  return (buf: Uint8Array) => {
-    const n = buf.length;
-    let i = 0;
+  return (buf: Uint8Array, off: number, len: number) => {
+    const n = off + len;
+    let i = off;
     for (; i + 4 <= n; i += 4) {
       const r = next();
       buf[i] = r;
@@ -149,6 +169,8 @@ export class SysContext {
   readonly nanotimeRes: bigint;
   readonly nanosleep: (ns: bigint) => void;
   readonly random: (buf: Uint8Array) => void;
+  /** The default generator's direct form (null when the user gave a source). */
+  readonly randomFill: ((buf: Uint8Array, off: number, n: number) => void) | null = null;
   readonly osyield: () => void;
   readonly mounts: Mount[];
   readonly fds: (FdEntry | undefined)[] = [];
@@ -183,7 +205,12 @@ export class SysContext {
       return f ?? dflt;
     };
     this.nanosleep = fnOr(c.nanosleep, () => {}, 'ModuleConfig.withNanosleep');
-    this.random = fnOr(c.randSource, fakeRandSource(), 'ModuleConfig.withRandSource');
+    this.random = fnOr(c.randSource, null as unknown as (buf: Uint8Array) => void, 'ModuleConfig.withRandSource');
+    if (this.random === null) {
+      const fill = fakeRandFill();
+      this.randomFill = fill;
+      this.random = (buf: Uint8Array) => fill(buf, 0, buf.length);
+    }
     this.osyield = fnOr(c.osyield, () => {}, 'ModuleConfig.withOsyield');
     this.mounts = makeMounts(c.fsConfig);
 

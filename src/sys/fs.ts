@@ -54,6 +54,8 @@ export const OpenFlag = {
 
 /** An open file or directory. */
 export interface File {
+  /** The file type when known without a system call (optional: `stat()` is used otherwise). */
+  readonly filetype?: number;
   stat(): Stat | Errno;
   /** Reads at `position` into `into`; returns the bytes read (0 at end of file) or -errno. */
   read(into: Uint8Array, position: number): number;

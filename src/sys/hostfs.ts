@@ -81,6 +81,25 @@ export class HostDirFS implements FS {
     this.root = real;
   }
 
+  private rootFd = -1;
+
+  /**
+   * A single name under the root is opened through /proc/self/fd/<root descriptor>/name: the kernel
+   * starts from the directory opened when the FS was made, whatever has become of its path since,
+   * and O_NOFOLLOW guards the name — nothing is left to swap, so no check is needed afterwards.
+   */
+  private viaRoot(path: string): string | null {
+    if (!hasProcFd || path === '' || path.includes('/')) return null;
+    if (this.rootFd < 0) {
+      try {
+        this.rootFd = fs.openSync(this.root, C.O_RDONLY | C.O_DIRECTORY);
+      } catch {
+        return null;
+      }
+    }
+    return `/proc/self/fd/${this.rootFd}/${path}`;
+  }
+
   host(path: string): string {
     return path === '' ? this.root : this.root === '/' ? `/${path}` : `${this.root}/${path}`;
   }
@@ -110,20 +129,21 @@ export class HostDirFS implements FS {
     if (flags & OpenFlag.directory) f |= C.O_DIRECTORY;
     if (flags & OpenFlag.nofollow) f |= C.O_NOFOLLOW;
     if (flags & OpenFlag.sync) f |= C.O_SYNC;
-    if (flags & (OpenFlag.create | OpenFlag.truncate | OpenFlag.write) && path !== '') {
+    const direct = flags & OpenFlag.nofollow ? this.viaRoot(path) : null;
+    if (direct === null && flags & (OpenFlag.create | OpenFlag.truncate | OpenFlag.write) && path !== '') {
       const e = this.checkParent(path);
       if (e) return e;
     }
     let fd: number;
     try {
-      fd = fs.openSync(this.host(path), f, 0o666);
+      fd = fs.openSync(direct ?? this.host(path), f, 0o666);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // O_NOFOLLOW on a symbolic link is ELOOP on Linux (EMLINK/EFTYPE elsewhere).
       if (code === 'EMLINK' || code === 'EFTYPE') return Errno.ELOOP;
       return errnoOf(e);
     }
-    if (hasProcFd) {
+    if (hasProcFd && direct === null) {
       let real: string;
       try {
         real = fs.readlinkSync(`/proc/self/fd/${fd}`);
@@ -136,14 +156,14 @@ export class HostDirFS implements FS {
         return Errno.EPERM;
       }
     }
-    let st: fs.BigIntStats;
+    let st: fs.Stats;
     try {
-      st = fs.fstatSync(fd, { bigint: true });
+      st = fs.fstatSync(fd);
     } catch (e) {
       fs.closeSync(fd);
       return errnoOf(e);
     }
-    return new HostFile(fd, this.host(path), st.isDirectory(), flags);
+    return new HostFile(fd, this.host(path), st.isDirectory(), flags, filetypeOf(st));
   }
 
   lstat(path: string): Stat | Errno {
@@ -215,13 +235,15 @@ export class HostFile implements File {
   private readonly path: string;
   private readonly isDir: boolean;
   private readonly flags: number;
+  readonly filetype: number;
   private closed = false;
 
-  constructor(fd: number, path: string, isDir: boolean, flags: number) {
+  constructor(fd: number, path: string, isDir: boolean, flags: number, filetype: number) {
     this.fd = fd;
     this.path = path;
     this.isDir = isDir;
     this.flags = flags;
+    this.filetype = filetype;
   }
 
   stat(): Stat | Errno {

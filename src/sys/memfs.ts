@@ -416,6 +416,10 @@ class MemFile implements File {
     this.flags = flags;
   }
 
+  get filetype(): number {
+    return this.node.filetype;
+  }
+
   stat(): Stat | Errno {
     return this.fs.statOf(this.node);
   }

@@ -4,7 +4,7 @@
 // wasi_snapshot_preview1 and wasi_unstable), and making HostFunctionDef records from the constants.
 
 import { ValType } from '../binary/types.js';
-import type { HostCaller, HostFunctionDef } from '../runtime/store.js';
+import type { HostCaller, HostFunctionDef, MemoryInst } from '../runtime/store.js';
 import { type FdEntry, SysContext } from '../sys/context.js';
 import {
   Errno,
@@ -41,14 +41,19 @@ export class Mem {
 }
 
 let cached: Mem | null = null;
+let cachedInst: MemoryInst | null = null;
 
-/** The caller's memory views (cached per buffer). */
+/**
+ * The caller's memory views, cached. A host (WebAssembly.Memory) buffer is detached when it grows, so
+ * a cached view of one is valid while its length is not 0 — no need to fetch `buffer` on each call;
+ * other memories (plain or shared buffers) are compared by buffer.
+ */
 export function memOf(caller: HostCaller): Mem {
   const m = caller.memory();
   if (m === null) throw new Error(`WASI: module ${caller.moduleName || '(anonymous)'} has no memory (WASI needs an exported "memory")`);
-  const b = m.buffer;
-  if (cached !== null && cached.buf === b) return cached;
-  return (cached = new Mem(b));
+  if (cachedInst === m && cached!.u8.byteLength !== 0 && (m.hostMemory !== null && !m.type.shared ? true : cached!.buf === m.buffer)) return cached!;
+  cachedInst = m;
+  return (cached = new Mem(m.buffer));
 }
 
 /** The caller's SysContext. */

@@ -186,13 +186,17 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
         f = r.mount.fs.open(r.path, flags);
       }
       if (isErrno(f)) return f;
-      const st = f.stat();
-      if (isErrno(st)) {
-        f.close();
-        return st;
+      let filetype = f.filetype;
+      if (typeof filetype !== 'number') {
+        const st = f.stat();
+        if (isErrno(st)) {
+          f.close();
+          return st;
+        }
+        filetype = st.filetype;
       }
-      const isDir = st.filetype === Filetype.DIRECTORY;
-      const e = new FdEntry(isDir ? 'dir' : 'file', st.filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
+      const isDir = filetype === Filetype.DIRECTORY;
+      const e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
       e.file = f;
       e.mount = r.mount;
       e.parts = r.parts;

@@ -105,7 +105,7 @@ export function procFunctions(): HostFunctionDef[] {
       const mem = memOf(c);
       ptr >>>= 0;
       if (ptr + 8 > mem.u8.length) return Errno.EFAULT;
-      mem.dv.setBigUint64(ptr, BigInt.asUintN(64, now), true);
+      mem.dv.setBigUint64(ptr, now, true);
       return Errno.ESUCCESS;
     }),
     /**
@@ -119,6 +119,11 @@ export function procFunctions(): HostFunctionDef[] {
       len >>>= 0;
       if (buf + len > mem.u8.length) return Errno.EFAULT;
       if (len === 0) return Errno.ESUCCESS;
+      const fill = ctx.randomFill;
+      if (fill !== null) {
+        fill(mem.u8, buf, len);
+        return Errno.ESUCCESS;
+      }
       try {
         ctx.random(mem.u8.subarray(buf, buf + len));
       } catch {
