@@ -58,8 +58,8 @@ export function memOf(caller: HostCaller): Mem {
 
 /** The caller's SysContext. */
 export function sysOf(caller: HostCaller): SysContext {
-  const s = caller.sys;
-  if (!(s instanceof SysContext)) throw new Error('WASI: this call has no system context (call it from a module instantiated by the runtime)');
+  const s = caller.sys as SysContext | null;
+  if (s === null || s.fds === undefined) throw new Error('WASI: this call has no system context (call it from a module instantiated by the runtime)');
   return s;
 }
 

@@ -98,14 +98,11 @@ export function procFunctions(): HostFunctionDef[] {
      */
     def('clock_time_get', (c: HostCaller, id: number, _precision: bigint, ptr: number) => {
       const ctx = sysOf(c);
-      let now: bigint;
-      if (id === Clockid.REALTIME) now = ctx.walltime();
-      else if (id >>> 0 <= Clockid.THREAD_CPUTIME_ID) now = ctx.nanotime();
-      else return Errno.EINVAL;
       const mem = memOf(c);
       ptr >>>= 0;
+      if (id >>> 0 > Clockid.THREAD_CPUTIME_ID) return Errno.EINVAL;
       if (ptr + 8 > mem.u8.length) return Errno.EFAULT;
-      mem.dv.setBigUint64(ptr, now, true);
+      mem.dv.setBigUint64(ptr, id === Clockid.REALTIME ? ctx.walltime() : ctx.nanotime(), true);
       return Errno.ESUCCESS;
     }),
     /**
