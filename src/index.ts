@@ -37,3 +37,16 @@ export type {
   WasmValue,
   CallOptions,
 } from './api/types.js';
+
+// WASI preview 1 and the file-system layer.
+export { instantiateWasi } from './wasi/index.js';
+export { newFSConfig } from './sys/fsconfig.js';
+export type { FSConfig } from './sys/fsconfig.js';
+export { hostDirFS } from './sys/hostfs.js';
+export { readOnlyFS } from './sys/readonly.js';
+export { memoryFS, overlayFS } from './sys/memfs.js';
+export type { MemoryFSInit } from './sys/memfs.js';
+export { OpenFlag } from './sys/fs.js';
+export type { FS, File, Stat, DirEntry } from './sys/fs.js';
+export type { StdinSource, StdoutSink } from './sys/stdio.js';
+export { Errno as WasiErrno, Filetype as WasiFiletype, errnoName } from './wasi/constants.js';

@@ -2,7 +2,7 @@
 // the introspection of compiled modules. They wrap the store objects; internals never leak (the
 // `internals` WeakMaps let wasmbox's own tools reach the store objects behind a view).
 
-import { Trap } from '../api/errors.js';
+import { ExitError, Trap } from '../api/errors.js';
 import type {
   Caller,
   CompiledModule,
@@ -192,7 +192,14 @@ export class ExportedFunctionImpl implements ExportedFunction {
     this.owner.checkOpen();
     const t = this.f.type;
     const raw = argsToRaw(t, args, `${this.owner.name}.${this.definition.exportNames[0] ?? this.definition.name}`);
-    const res = this.f.invoke(raw);
+    let res: unknown[];
+    try {
+      res = this.f.invoke(raw);
+    } catch (e) {
+      // A guest that exits (WASI proc_exit) is done: its module is closed, whatever the code.
+      if (e instanceof ExitError) this.owner.close();
+      throw e;
+    }
     return t.results.map((r, i) => fromRaw(r, res[i]));
   }
 }

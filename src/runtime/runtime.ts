@@ -14,6 +14,7 @@ import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals 
 import type { Engine, EngineKind } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
+import { SysContext } from '../sys/context.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
 
 export interface EngineSet {
@@ -125,9 +126,20 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
-    const ei = c.engineModule.instantiate(imports, { name, sys: null });
-    const record: InstanceRecord = { name, exports: ei.exports, engine: ei };
-    const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i));
+    // The instance's system resources (WASI): built and checked before anything runs, closed with it.
+    const sys = new SysContext(config);
+    let ei;
+    try {
+      ei = c.engineModule.instantiate(imports, { name, sys });
+    } catch (e) {
+      sys.close();
+      throw e;
+    }
+    const record: InstanceRecord = { name, sys, exports: ei.exports, engine: ei };
+    const inst = new ModuleInstanceImpl(record, c.module, (i) => {
+      this.forget(i);
+      sys.close();
+    });
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     try {

@@ -1,0 +1,274 @@
+// SysContext: one instance's system resources — arguments, environment, clocks, randomness, stdio
+// and the descriptor table — built by the runtime from the ModuleConfig at instantiation and handed
+// to host functions as `HostCaller.sys`.
+//
+// Defaults are wazero's "secure by default" ones: no arguments, no environment, stdin at end of file,
+// stdout/stderr discarded, no files, and fake clocks and randomness — deterministic, so a guest run
+// twice behaves the same:
+//  - walltime starts at 2022-01-01T00:00:00Z (1640995200 s) and advances by 1 ms on each reading,
+//    resolution 1 µs;
+//  - nanotime (monotonic, also the CPU-time clocks) starts at 0 and advances by 1 ms on each reading,
+//    resolution 1 ns;
+//  - nanosleep returns at once; sched_yield does nothing;
+//  - random bytes come from a fixed-seed PRNG (xoshiro128**), the same sequence every run.
+
+import { Errno, Filetype, RIGHTS_ALL, RIGHTS_DIR, errnoName } from '../wasi/constants.js';
+import { type DirEntry, type File, OpenFlag, isErrno } from './fs.js';
+import { type FSConfig, type Mount, makeMounts } from './fsconfig.js';
+import { type InStream, type OutStream, type StdinSource, type StdoutSink, inputFrom, outputFrom, sleepMs } from './stdio.js';
+
+/** The system-related fields of a ModuleConfig (see src/api/config.ts). */
+export interface SysConfig {
+  readonly args: readonly string[];
+  readonly env: readonly (readonly [string, string])[];
+  readonly stdin: StdinSource | undefined;
+  readonly stdout: StdoutSink | undefined;
+  readonly stderr: StdoutSink | undefined;
+  readonly fsConfig: FSConfig | undefined;
+  readonly walltime: ClockSpec | undefined;
+  readonly nanotime: ClockSpec | undefined;
+  readonly nanosleep: ((ns: bigint) => void) | undefined;
+  readonly randSource: ((buf: Uint8Array) => void) | undefined;
+  readonly osyield: (() => void) | undefined;
+}
+
+export interface ClockSpec {
+  readonly fn: () => bigint;
+  readonly resolution: bigint;
+}
+
+export const FAKE_EPOCH_NS = 1_640_995_200_000_000_000n;
+const MS = 1_000_000n;
+
+/** wazero's fake walltime: the fixed epoch, +1 ms per reading. */
+export function fakeWalltime(): ClockSpec {
+  let t = FAKE_EPOCH_NS;
+  return {
+    fn: () => {
+      const v = t;
+      t = v + MS;
+      return v;
+    },
+    resolution: 1000n,
+  };
+}
+/** wazero's fake nanotime: 0, +1 ms per reading. */
+export function fakeNanotime(): ClockSpec {
+  let t = 0n;
+  return {
+    fn: () => {
+      const v = t;
+      t = v + MS;
+      return v;
+    },
+    resolution: 1n,
+  };
+}
+export function sysWalltime(): ClockSpec {
+  return { fn: () => BigInt(Date.now()) * MS + (process.hrtime.bigint() % MS), resolution: 1000n };
+}
+export function sysNanotime(): ClockSpec {
+  const start = process.hrtime.bigint();
+  return { fn: () => process.hrtime.bigint() - start, resolution: 1n };
+}
+export function sysNanosleep(ns: bigint): void {
+  const ms = Number(ns) / 1e6;
+  if (ms > 0) sleepMs(ms);
+}
+
+/** A deterministic byte source: xoshiro128** with a fixed seed. */
+export function fakeRandSource(): (buf: Uint8Array) => void {
+  const fill = fakeRandFill();
+  return (buf: Uint8Array) => fill(buf, 0, buf.length);
+}
+
+/** The same generator writing straight into [off, off+n) of `buf` (no view made per call). */
+export function fakeRandFill(): (buf: Uint8Array, off: number, n: number) => void {
+  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = 0x13198a2e;
+  const next = (): number => {
+    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    return r >>> 0;
+  };
+  return (buf: Uint8Array, off: number, len: number) => {
+    const n = off + len;
+    let i = off;
+    for (; i + 4 <= n; i += 4) {
+      const r = next();
+      buf[i] = r;
+      buf[i + 1] = r >>> 8;
+      buf[i + 2] = r >>> 16;
+      buf[i + 3] = r >>> 24;
+    }
+    if (i < n) {
+      let r = next();
+      for (; i < n; i++, r >>>= 8) buf[i] = r;
+    }
+  };
+}
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** One descriptor. */
+export class FdEntry {
+  /** 'in'/'out': a stdio stream; 'file'/'dir': something from a mount. */
+  kind: 'in' | 'out' | 'file' | 'dir';
+  file: File | null = null;
+  input: InStream | null = null;
+  output: OutStream | null = null;
+  filetype: number;
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+  fdflags = 0;
+  /** The file position (files only). */
+  pos = 0;
+  /** Directories: the guest path. Files: the guest path they were opened by (for logging). */
+  parts: string[] = [];
+  mount: Mount | null = null;
+  /** Preopens: the name (the mount's guest path) as UTF-8. */
+  preopen: Uint8Array | null = null;
+  /** fd_readdir's listing of this directory, re-read when a read starts at cookie 0. */
+  listing: DirEntry[] | null = null;
+
+  constructor(kind: FdEntry['kind'], filetype: number, rightsBase: bigint, rightsInheriting: bigint) {
+    this.kind = kind;
+    this.filetype = filetype;
+    this.rightsBase = rightsBase;
+    this.rightsInheriting = rightsInheriting;
+  }
+
+  close(): Errno {
+    if (this.file) return this.file.close();
+    if (this.input) this.input.close();
+    return Errno.ESUCCESS;
+  }
+}
+
+function checkStrings(what: string, list: readonly string[]): void {
+  for (const s of list) if (typeof s !== 'string') throw new TypeError(`${what}: expected strings, got ${typeof s}`);
+}
+
+const enc = new TextEncoder();
+
+export class SysContext {
+  /** NUL-terminated UTF-8 arguments and `KEY=value` environment entries. */
+  readonly args: Uint8Array[];
+  readonly env: Uint8Array[];
+  readonly argsBytes: number;
+  readonly envBytes: number;
+  readonly walltime: () => bigint;
+  readonly walltimeRes: bigint;
+  readonly nanotime: () => bigint;
+  readonly nanotimeRes: bigint;
+  readonly nanosleep: (ns: bigint) => void;
+  readonly random: (buf: Uint8Array) => void;
+  /** The default generator's direct form (null when the user gave a source). */
+  readonly randomFill: ((buf: Uint8Array, off: number, n: number) => void) | null = null;
+  readonly osyield: () => void;
+  readonly mounts: Mount[];
+  readonly fds: (FdEntry | undefined)[] = [];
+  private closed = false;
+
+  constructor(c: SysConfig) {
+    checkStrings('ModuleConfig.withArgs', c.args);
+    for (const [k, v] of c.env) {
+      if (typeof k !== 'string' || typeof v !== 'string') throw new TypeError('ModuleConfig.withEnv: key and value must be strings');
+      if (k === '' || k.includes('=') || k.includes('\0')) throw new TypeError(`ModuleConfig.withEnv: invalid key ${JSON.stringify(k)} (empty, or with "=" or NUL)`);
+      if (v.includes('\0')) throw new TypeError(`ModuleConfig.withEnv: the value of ${k} contains NUL`);
+    }
+    for (const a of c.args) if (a.includes('\0')) throw new TypeError(`ModuleConfig.withArgs: ${JSON.stringify(a)} contains NUL`);
+    this.args = c.args.map((a) => enc.encode(a + '\0'));
+    this.env = c.env.map(([k, v]) => enc.encode(`${k}=${v}\0`));
+    this.argsBytes = this.args.reduce((n, a) => n + a.length, 0);
+    this.envBytes = this.env.reduce((n, a) => n + a.length, 0);
+    const clock = (spec: ClockSpec | undefined, fake: () => ClockSpec, what: string): ClockSpec => {
+      if (spec === undefined) return fake();
+      if (typeof spec.fn !== 'function') throw new TypeError(`${what}: the clock must be a function returning bigint nanoseconds`);
+      if (typeof spec.resolution !== 'bigint' || spec.resolution <= 0n) throw new TypeError(`${what}: the resolution must be a positive bigint of nanoseconds`);
+      return spec;
+    };
+    const wt = clock(c.walltime, fakeWalltime, 'ModuleConfig.withWalltime');
+    const nt = clock(c.nanotime, fakeNanotime, 'ModuleConfig.withNanotime');
+    this.walltime = wt.fn;
+    this.walltimeRes = wt.resolution;
+    this.nanotime = nt.fn;
+    this.nanotimeRes = nt.resolution;
+    const fnOr = <T>(f: T | undefined, dflt: T, what: string): T => {
+      if (f !== undefined && typeof f !== 'function') throw new TypeError(`${what}: expected a function`);
+      return f ?? dflt;
+    };
+    this.nanosleep = fnOr(c.nanosleep, () => {}, 'ModuleConfig.withNanosleep');
+    this.random = fnOr(c.randSource, null as unknown as (buf: Uint8Array) => void, 'ModuleConfig.withRandSource');
+    if (this.random === null) {
+      const fill = fakeRandFill();
+      this.randomFill = fill;
+      this.random = (buf: Uint8Array) => fill(buf, 0, buf.length);
+    }
+    this.osyield = fnOr(c.osyield, () => {}, 'ModuleConfig.withOsyield');
+    this.mounts = makeMounts(c.fsConfig);
+
+    const stdin = inputFrom(c.stdin, 'ModuleConfig.withStdin');
+    const stdout = outputFrom(c.stdout, 'ModuleConfig.withStdout');
+    const stderr = outputFrom(c.stderr, 'ModuleConfig.withStderr');
+    const e0 = new FdEntry('in', stdin.filetype, stdin.rights, 0n);
+    e0.input = stdin;
+    const e1 = new FdEntry('out', stdout.filetype, stdout.rights, 0n);
+    e1.output = stdout;
+    const e2 = new FdEntry('out', stderr.filetype, stderr.rights, 0n);
+    e2.output = stderr;
+    this.fds.push(e0, e1, e2);
+    for (const m of this.mounts) {
+      const e = new FdEntry('dir', Filetype.DIRECTORY, RIGHTS_DIR, RIGHTS_ALL);
+      const root = m.fs.open('', OpenFlag.read | OpenFlag.directory);
+      if (isErrno(root)) {
+        this.close();
+        throw new TypeError(`FSConfig mount at ${JSON.stringify(m.name)}: cannot open its root (${errnoName(root)})`);
+      }
+      e.file = root;
+      e.parts = [...m.parts];
+      e.mount = m;
+      e.preopen = enc.encode(m.name);
+      this.fds.push(e);
+    }
+  }
+
+  /** The entry for a descriptor, or undefined. */
+  get(fd: number): FdEntry | undefined {
+    return this.fds[fd];
+  }
+
+  /** Puts an entry at the lowest free descriptor; returns it (EMFILE past 2^31). */
+  add(e: FdEntry): number {
+    const fds = this.fds;
+    for (let i = 3; i < fds.length; i++) {
+      if (fds[i] === undefined) {
+        fds[i] = e;
+        return i;
+      }
+    }
+    fds.push(e);
+    return fds.length - 1;
+  }
+
+  remove(fd: number): void {
+    this.fds[fd] = undefined;
+    while (this.fds.length > 3 && this.fds[this.fds.length - 1] === undefined) this.fds.pop();
+  }
+
+  /** Closes every open file (when the instance is closed). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const e of this.fds) e?.close();
+    this.fds.length = 0;
+  }
+}
+
+export { Errno };

@@ -1,0 +1,161 @@
+// Path resolution inside the sandbox: the heart of it.
+//
+// A guest path is resolved relative to a directory descriptor, component by component, the way
+// openat2(RESOLVE_BENEATH) and cap-std do:
+//  - an absolute path is refused (EPERM, as wasmtime does);
+//  - `..` may not climb above the directory the descriptor names (EPERM);
+//  - a symbolic link is read and its target spliced into the rest of the path, then resolved by the
+//    same rules from the link's directory — so a link may lead anywhere beneath the descriptor's
+//    directory, and nowhere else; an absolute target is an escape (EPERM); more than MAX_LINKS links
+//    is ELOOP (loops end there);
+//  - every component but the last must be a directory (ENOTDIR), and exist (ENOENT).
+// Positions are guest paths (component lists), so a walk may cross into a mount nested deeper in the
+// guest namespace: each position belongs to the mount with the longest matching guest prefix.
+
+import { Errno, type FS, type Stat, isErrno } from './fs.js';
+import type { Mount } from './fsconfig.js';
+
+/** Links followed in one resolution before ELOOP (Linux's limit is 40). */
+export const MAX_LINKS = 40;
+export const NAME_MAX = 255;
+export const PATH_MAX = 4096;
+
+export interface Resolved {
+  /** The guest path reached, as components. */
+  parts: string[];
+  mount: Mount;
+  /** The path inside the mount's FS ('' for its root). */
+  path: string;
+  /** The path named the start directory or a parent of it (`.`, `..` or `x/..` last). */
+  isDot: boolean;
+  /** The path ended with '/': its target must be a directory. */
+  trailingSlash: boolean;
+  /** lstat of the last component when the walk looked at it (not when it was left unfollowed). */
+  stat: Stat | null;
+  /** The last component does not exist (ENOENT there; earlier ones all exist). */
+  missing: boolean;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes a guest path: EILSEQ for invalid UTF-8, EINVAL for NUL, ENAMETOOLONG past PATH_MAX. */
+export function decodePath(bytes: Uint8Array): string | Errno {
+  if (bytes.length > PATH_MAX) return Errno.ENAMETOOLONG;
+  if (bytes.includes(0)) return Errno.EINVAL;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return Errno.EILSEQ;
+  }
+}
+
+/** The mount a guest path belongs to (longest matching prefix). */
+export function mountOf(mounts: readonly Mount[], parts: readonly string[]): Mount | null {
+  let best: Mount | null = null;
+  for (const m of mounts) {
+    const mp = m.parts;
+    if (mp.length > parts.length || (best && mp.length <= best.parts.length)) continue;
+    let ok = true;
+    for (let i = 0; i < mp.length; i++) {
+      if (mp[i] !== parts[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) best = m;
+  }
+  return best;
+}
+
+function relPath(m: Mount, parts: readonly string[]): string {
+  return m.parts.length === 0 ? parts.join('/') : parts.slice(m.parts.length).join('/');
+}
+
+/** True when `parts` is exactly the guest path of a mount nested below `m`. */
+function isMountPoint(mounts: readonly Mount[], parts: readonly string[], m: Mount): boolean {
+  if (mounts.length < 2) return false;
+  const x = mountOf(mounts, parts);
+  return x !== null && x !== m && x.parts.length === parts.length;
+}
+
+/**
+ * Resolves `path` against the directory `base` (guest components). `follow`: whether a symbolic link
+ * in the last component is followed (a trailing slash always follows it).
+ */
+export function resolve(mounts: readonly Mount[], base: readonly string[], path: string, follow: boolean): Resolved | Errno {
+  if (path === '') return Errno.ENOENT;
+  if (path.charCodeAt(0) === 47 /* / */) return Errno.EPERM;
+  const single = mounts.length === 1 ? mounts[0]! : null;
+  const stack = base.slice();
+  let depth = 0;
+  let queue = path.split('/');
+  let trailingSlash = false;
+  while (queue.length > 1 && queue[queue.length - 1] === '') {
+    queue.pop();
+    trailingSlash = true;
+  }
+  let links = 0;
+  let isDot = false;
+  let stat: Stat | null = null;
+  let missing = false;
+  for (let i = 0; i < queue.length; i++) {
+    const c = queue[i]!;
+    const last = i === queue.length - 1;
+    stat = null;
+    if (c === '' || c === '.') {
+      if (last) isDot = true;
+      continue;
+    }
+    if (c === '..') {
+      if (depth === 0) return Errno.EPERM;
+      stack.pop();
+      depth--;
+      if (last) isDot = true;
+      continue;
+    }
+    isDot = false;
+    if (Buffer.byteLength(c) > NAME_MAX) return Errno.ENAMETOOLONG;
+    stack.push(c);
+    depth++;
+    if (last && !follow && !trailingSlash) break;
+    const m = single ?? mountOf(mounts, stack);
+    if (!m) return Errno.ENOENT;
+    if (!single && isMountPoint(mounts, stack, m)) continue;
+    const fs: FS = m.fs;
+    const rel = relPath(m, stack);
+    const st = fs.lstat(rel);
+    if (isErrno(st)) {
+      if (st === Errno.ENOENT && last) {
+        missing = true;
+        break;
+      }
+      return st;
+    }
+    if (st.filetype === 7 /* symbolic link */) {
+      if (++links > MAX_LINKS) return Errno.ELOOP;
+      const target = fs.readlink(rel);
+      if (isErrno(target)) return target;
+      if (target === '') return Errno.ENOENT;
+      if (target.charCodeAt(0) === 47) return Errno.EPERM;
+      stack.pop();
+      depth--;
+      const rest = queue.slice(i + 1);
+      queue = target.split('/');
+      // A target ending in '/' must name a directory, like a trailing slash.
+      if (rest.length === 0) {
+        while (queue.length > 1 && queue[queue.length - 1] === '') {
+          queue.pop();
+          trailingSlash = true;
+        }
+      }
+      queue = queue.concat(rest);
+      i = -1;
+      continue;
+    }
+    if (st.filetype !== 3 /* directory */ && (!last || trailingSlash)) return Errno.ENOTDIR;
+    stat = st;
+  }
+  const mount = single ?? mountOf(mounts, stack);
+  if (!mount) return Errno.ENOENT;
+  return { parts: stack, mount, path: relPath(mount, stack), isDot, trailingSlash, stat, missing };
+}

@@ -1,0 +1,185 @@
+// A guest for testing WASI function by function on a real engine: a WAT module that imports every
+// WASI function and re-exports it as `w_<name>`, with a memory the test writes arguments into. Tests
+// call `g.call('path_open', …)` and read results back from memory.
+
+import { newModuleConfig, instantiateWasi } from '../../src/index.js';
+import type { ModuleConfig } from '../../src/api/config.js';
+import type { Memory, ModuleInstance, Runtime } from '../../src/api/types.js';
+import { Errno, Rights, WASI_FUNCTIONS, WASI_P1, WASI_UNSTABLE, paramWasmType } from '../../src/wasi/constants.js';
+import type { TestEngine } from '../support/engines.js';
+import { wat } from '../support/wat.js';
+
+function guestWat(module: string): string {
+  const lines: string[] = [];
+  for (const f of WASI_FUNCTIONS) {
+    if (module === WASI_UNSTABLE && f.name === 'sock_accept') continue;
+    const ps = f.params.map(([, k]) => paramWasmType(k));
+    const params = ps.length ? `(param ${ps.join(' ')})` : '';
+    const result = f.returnsErrno ? '(result i32)' : '';
+    lines.push(`(import "${module}" "${f.name}" (func $${f.name} ${params} ${result}))`);
+  }
+  for (const f of WASI_FUNCTIONS) {
+    if (module === WASI_UNSTABLE && f.name === 'sock_accept') continue;
+    const ps = f.params.map(([, k]) => paramWasmType(k));
+    const params = ps.length ? `(param ${ps.join(' ')})` : '';
+    const result = f.returnsErrno ? '(result i32)' : '';
+    const gets = ps.map((_, i) => `local.get ${i}`).join(' ');
+    lines.push(`(func (export "w_${f.name}") ${params} ${result} ${gets} call $${f.name})`);
+  }
+  return `(module\n${lines.join('\n')}\n(memory (export "memory") 2)\n)`;
+}
+
+/** Scratch memory starts here; [0, 1024) is left for results. */
+const HEAP = 1024;
+
+export class Guest {
+  readonly inst: ModuleInstance;
+  readonly mem: Memory;
+  private top = HEAP;
+
+  constructor(inst: ModuleInstance) {
+    this.inst = inst;
+    this.mem = inst.memory()!;
+  }
+
+  /** Calls WASI function `name` with raw arguments; returns the errno. */
+  call(name: string, ...args: (number | bigint)[]): number {
+    const r = this.inst.exportedFunction(`w_${name}`)!.call(...args);
+    return r[0] as number;
+  }
+
+  reset(): void {
+    this.top = HEAP;
+  }
+
+  alloc(n: number): number {
+    const p = this.top;
+    this.top = (this.top + n + 7) & ~7;
+    if (this.top > 2 * 65536) throw new Error('guest scratch memory exhausted');
+    return p;
+  }
+
+  /** Writes bytes (a string as UTF-8) to scratch memory: [ptr, len]. */
+  bytes(s: string | Uint8Array): [number, number] {
+    const b = typeof s === 'string' ? new TextEncoder().encode(s) : s;
+    const p = this.alloc(b.length);
+    this.mem.write(p, b);
+    return [p, b.length];
+  }
+
+  u32(p: number): number {
+    return this.mem.readUint32Le(p);
+  }
+  u64(p: number): bigint {
+    return this.mem.readUint64Le(p);
+  }
+  text(p: number, n: number): string {
+    return new TextDecoder().decode(this.mem.read(p, n));
+  }
+
+  // ---- convenience wrappers: [errno, result] ----
+
+  open(dirfd: number, path: string, opts: { oflags?: number; rights?: bigint; inheriting?: bigint; fdflags?: number; follow?: boolean } = {}): [number, number] {
+    const [p, l] = this.bytes(path);
+    const out = this.alloc(4);
+    const e = this.call('path_open', dirfd, opts.follow === false ? 0 : 1, p, l, opts.oflags ?? 0,
+      opts.rights ?? (Rights.FD_READ | Rights.FD_WRITE | Rights.FD_SEEK | Rights.FD_TELL | Rights.FD_FILESTAT_GET | Rights.FD_READDIR),
+      opts.inheriting ?? 0n, opts.fdflags ?? 0, out);
+    return [e, e === 0 ? this.u32(out) : -1];
+  }
+
+  /** fd_write of one buffer: [errno, nwritten]. */
+  write(fd: number, data: string | Uint8Array): [number, number] {
+    const [p, l] = this.bytes(data);
+    const iov = this.alloc(8);
+    this.mem.writeUint32Le(iov, p);
+    this.mem.writeUint32Le(iov + 4, l);
+    const nw = this.alloc(4);
+    const e = this.call('fd_write', fd, iov, 1, nw);
+    return [e, e === 0 ? this.u32(nw) : -1];
+  }
+
+  /** fd_read into one buffer: [errno, text]. */
+  read(fd: number, n = 256): [number, string] {
+    const buf = this.alloc(n);
+    const iov = this.alloc(8);
+    this.mem.writeUint32Le(iov, buf);
+    this.mem.writeUint32Le(iov + 4, n);
+    const nr = this.alloc(4);
+    const e = this.call('fd_read', fd, iov, 1, nr);
+    return [e, e === 0 ? this.text(buf, this.u32(nr)) : ''];
+  }
+
+  /** A one-path call (path_create_directory, path_unlink_file, path_remove_directory). */
+  pathOp(name: string, dirfd: number, path: string): number {
+    const [p, l] = this.bytes(path);
+    return this.call(name, dirfd, p, l);
+  }
+
+  /** path_filestat_get: [errno, {filetype, size, ino, mtim, nlink}] in preview 1's layout. */
+  stat(dirfd: number, path: string, follow = true): [number, { filetype: number; size: bigint; ino: bigint; nlink: bigint; mtim: bigint; atim: bigint }] {
+    const [p, l] = this.bytes(path);
+    const buf = this.alloc(64);
+    const e = this.call('path_filestat_get', dirfd, follow ? 1 : 0, p, l, buf);
+    return [e, { filetype: this.mem.readByte(buf + 16), nlink: this.u64(buf + 24), size: this.u64(buf + 32), ino: this.u64(buf + 8), atim: this.u64(buf + 40), mtim: this.u64(buf + 48) }];
+  }
+
+  readlink(dirfd: number, path: string, n = 64): [number, string] {
+    const [p, l] = this.bytes(path);
+    const buf = this.alloc(n);
+    const used = this.alloc(4);
+    const e = this.call('path_readlink', dirfd, p, l, buf, n, used);
+    return [e, e === 0 ? this.text(buf, this.u32(used)) : ''];
+  }
+
+  rename(dirfd: number, from: string, to: string, todir = dirfd): number {
+    const [a, al] = this.bytes(from);
+    const [b, bl] = this.bytes(to);
+    return this.call('path_rename', dirfd, a, al, todir, b, bl);
+  }
+
+  link(dirfd: number, from: string, to: string, follow = false): number {
+    const [a, al] = this.bytes(from);
+    const [b, bl] = this.bytes(to);
+    return this.call('path_link', dirfd, follow ? 1 : 0, a, al, dirfd, b, bl);
+  }
+
+  symlink(target: string, dirfd: number, path: string): number {
+    const [a, al] = this.bytes(target);
+    const [b, bl] = this.bytes(path);
+    return this.call('path_symlink', a, al, dirfd, b, bl);
+  }
+
+  setTimes(dirfd: number, path: string, atim: bigint, mtim: bigint, fst: number, follow = true): number {
+    const [p, l] = this.bytes(path);
+    return this.call('path_filestat_set_times', dirfd, follow ? 1 : 0, p, l, atim, mtim, fst);
+  }
+
+  /** fd_readdir from cookie 0 with a large buffer: the names in order. */
+  readdir(fd: number, size = 4096, cookie = 0n): [number, { name: string; next: bigint; ino: bigint; type: number }[], number] {
+    const buf = this.alloc(size);
+    const used = this.alloc(4);
+    const e = this.call('fd_readdir', fd, buf, size, cookie, used);
+    const out: { name: string; next: bigint; ino: bigint; type: number }[] = [];
+    if (e !== 0) return [e, out, 0];
+    const n = this.u32(used);
+    let o = 0;
+    while (o + 24 <= n) {
+      const namlen = this.u32(buf + o + 16);
+      if (o + 24 + namlen > n) break;
+      out.push({ next: this.u64(buf + o), ino: this.u64(buf + o + 8), type: this.mem.readByte(buf + o + 20), name: this.text(buf + o + 24, namlen) });
+      o += 24 + namlen;
+    }
+    return [e, out, n];
+  }
+}
+
+/** A runtime with WASI and a guest instantiated with `config` (start functions off). */
+export function makeGuest(eng: TestEngine, config: ModuleConfig = newModuleConfig(), module = WASI_P1): { rt: Runtime; g: Guest } {
+  const rt = eng.runtime();
+  instantiateWasi(rt);
+  const inst = rt.instantiate(rt.compile(wat(guestWat(module))), config.withStartFunctions());
+  return { rt, g: new Guest(inst) };
+}
+
+export { Errno };
