@@ -41,6 +41,7 @@ export type {
 // WASI preview 1 and the file-system layer.
 export { instantiateWasi } from './wasi/index.js';
 export { newFSConfig } from './sys/fsconfig.js';
+export { cryptoRandSource } from './sys/context.js';
 export type { FSConfig } from './sys/fsconfig.js';
 export { hostDirFS } from './sys/hostfs.js';
 export { readOnlyFS } from './sys/readonly.js';

@@ -35,6 +35,40 @@ export interface SysConfig {
 export interface ClockSpec {
   readonly fn: () => bigint;
   readonly resolution: bigint;
+  /**
+   * Optional fast path for clock_time_get: writes the current reading (a u64 of nanoseconds) at
+   * `ptr`, little-endian, without making a bigint (one bigint per call costs more than the rest of
+   * the host call). Reads must advance exactly as `fn` would. wasmbox's own clocks provide it.
+   */
+  readonly write?: (dv: DataView, ptr: number) => void;
+}
+
+const TWO32 = 4294967296;
+
+/** A u64 counter kept as two uint32 halves, for clocks that must be exact beyond 2^53. */
+function u64Counter(startHi: number, startLo: number, step: number) {
+  let hi = startHi;
+  let lo = startLo;
+  return {
+    write(dv: DataView, ptr: number): void {
+      dv.setUint32(ptr, lo, true);
+      dv.setUint32(ptr + 4, hi, true);
+      lo += step;
+      if (lo >= TWO32) {
+        lo -= TWO32;
+        hi++;
+      }
+    },
+    big(): bigint {
+      const v = (BigInt(hi) << 32n) | BigInt(lo);
+      lo += step;
+      if (lo >= TWO32) {
+        lo -= TWO32;
+        hi++;
+      }
+      return v;
+    },
+  };
 }
 
 export const FAKE_EPOCH_NS = 1_640_995_200_000_000_000n;
@@ -42,38 +76,105 @@ const MS = 1_000_000n;
 
 /** wazero's fake walltime: the fixed epoch, +1 ms per reading. */
 export function fakeWalltime(): ClockSpec {
-  let t = FAKE_EPOCH_NS;
-  return {
-    fn: () => {
-      const v = t;
-      t = v + MS;
-      return v;
-    },
-    resolution: 1000n,
-  };
+  const c = u64Counter(Number(FAKE_EPOCH_NS >> 32n), Number(FAKE_EPOCH_NS & 0xffffffffn), Number(MS));
+  return { fn: c.big, resolution: 1000n, write: c.write };
 }
 /** wazero's fake nanotime: 0, +1 ms per reading. */
 export function fakeNanotime(): ClockSpec {
-  let t = 0n;
+  const c = u64Counter(0, 0, Number(MS));
+  return { fn: c.big, resolution: 1n, write: c.write };
+}
+
+/**
+ * The host's wall clock in nanoseconds: Date.now()'s milliseconds plus the sub-millisecond part of the
+ * monotonic clock, split into u32 halves with integer-exact arithmetic (the value is beyond 2^53).
+ */
+function wallParts(): [hi: number, lo: number] {
+  const ms = Date.now();
+  const sub = Math.floor((performance.now() % 1) * 1e6); // 0 <= sub < 1e6 ns
+  // ms * 1e6 + sub, with ms = a * 2^16 + b: a * 1e6 < 2^45 and b * 1e6 + sub < 2^37 are exact.
+  const a = Math.floor(ms / 65536);
+  const b = ms - a * 65536;
+  const A = a * 1e6;
+  const low = (A % 65536) * 65536 + b * 1e6 + sub; // < 2^38: exact
+  const lo = low % TWO32;
+  const hi = Math.floor(A / 65536) + Math.floor(low / TWO32);
+  return [hi, lo];
+}
+
+export function sysWalltime(): ClockSpec {
   return {
     fn: () => {
-      const v = t;
-      t = v + MS;
-      return v;
+      const [hi, lo] = wallParts();
+      return (BigInt(hi) << 32n) | BigInt(lo);
     },
-    resolution: 1n,
+    resolution: 1000n,
+    write: (dv, ptr) => {
+      const [hi, lo] = wallParts();
+      dv.setUint32(ptr, lo, true);
+      dv.setUint32(ptr + 4, hi, true);
+    },
   };
 }
-export function sysWalltime(): ClockSpec {
-  return { fn: () => BigInt(Date.now()) * MS + (process.hrtime.bigint() % MS), resolution: 1000n };
-}
+
+/** The host's monotonic clock, from 0 at instantiation (performance.now(): µs precision, exact in a double). */
 export function sysNanotime(): ClockSpec {
-  const start = process.hrtime.bigint();
-  return { fn: () => process.hrtime.bigint() - start, resolution: 1n };
+  const start = performance.now();
+  const ns = () => Math.round((performance.now() - start) * 1e6);
+  return {
+    fn: () => BigInt(ns()),
+    resolution: 1000n,
+    write: (dv, ptr) => {
+      const t = ns();
+      dv.setUint32(ptr, t % TWO32, true);
+      dv.setUint32(ptr + 4, Math.floor(t / TWO32), true);
+    },
+  };
 }
 export function sysNanosleep(ns: bigint): void {
   const ms = Number(ns) / 1e6;
   if (ms > 0) sleepMs(ms);
+}
+
+/** Marks a random source that can also fill [off, off+n) of a buffer directly (no view per call). */
+export const directFill = Symbol('wasmbox.directFill');
+type DirectFill = (buf: Uint8Array, off: number, n: number) => void;
+
+/**
+ * A cryptographically secure random source for ModuleConfig.withRandSource: bytes from the host's
+ * CSPRNG (`crypto.getRandomValues`), drawn 64 KiB at a time into a pool so a 16-byte random_get does
+ * not pay for a call into the host's crypto each time. Each byte is handed out once.
+ */
+export function cryptoRandSource(): (buf: Uint8Array) => void {
+  const cryptoObj = (globalThis as { crypto?: { getRandomValues(b: Uint8Array): Uint8Array } }).crypto;
+  if (!cryptoObj) throw new Error('cryptoRandSource: this host has no crypto.getRandomValues');
+  const POOL = 65536; // getRandomValues' largest request
+  const pool = new Uint8Array(POOL);
+  let left = 0;
+  const fill: DirectFill = (buf, off, n) => {
+    if (n >= 4096) {
+      // Large requests go straight to the host (getRandomValues takes at most 64 KiB at a time).
+      for (let done = 0; done < n; done += 65536) cryptoObj.getRandomValues(buf.subarray(off + done, off + Math.min(n, done + 65536)));
+      return;
+    }
+    while (n > 0) {
+      if (left === 0) {
+        cryptoObj.getRandomValues(pool);
+        left = POOL;
+      }
+      const k = Math.min(n, left);
+      const from = POOL - left;
+      // A plain loop: for the small requests random_get mostly sees, making subarray views costs more
+      // than copying the bytes.
+      for (let i = 0; i < k; i++) buf[off + i] = pool[from + i]!;
+      left -= k;
+      off += k;
+      n -= k;
+    }
+  };
+  const source = (buf: Uint8Array) => fill(buf, 0, buf.length);
+  (source as unknown as Record<symbol, DirectFill>)[directFill] = fill;
+  return source;
 }
 
 /** A deterministic byte source: xoshiro128** with a fixed seed. */
@@ -167,6 +268,9 @@ export class SysContext {
   readonly walltimeRes: bigint;
   readonly nanotime: () => bigint;
   readonly nanotimeRes: bigint;
+  /** Fast writers of the clocks' readings (see ClockSpec.write), or null for user clocks without one. */
+  readonly walltimeWrite: ((dv: DataView, ptr: number) => void) | null;
+  readonly nanotimeWrite: ((dv: DataView, ptr: number) => void) | null;
   readonly nanosleep: (ns: bigint) => void;
   readonly random: (buf: Uint8Array) => void;
   /** The default generator's direct form (null when the user gave a source). */
@@ -200,12 +304,16 @@ export class SysContext {
     this.walltimeRes = wt.resolution;
     this.nanotime = nt.fn;
     this.nanotimeRes = nt.resolution;
+    this.walltimeWrite = wt.write ?? null;
+    this.nanotimeWrite = nt.write ?? null;
     const fnOr = <T>(f: T | undefined, dflt: T, what: string): T => {
       if (f !== undefined && typeof f !== 'function') throw new TypeError(`${what}: expected a function`);
       return f ?? dflt;
     };
     this.nanosleep = fnOr(c.nanosleep, () => {}, 'ModuleConfig.withNanosleep');
     this.random = fnOr(c.randSource, null as unknown as (buf: Uint8Array) => void, 'ModuleConfig.withRandSource');
+    const direct = this.random && (this.random as unknown as Record<symbol, DirectFill | undefined>)[directFill];
+    if (direct) this.randomFill = direct;
     if (this.random === null) {
       const fill = fakeRandFill();
       this.randomFill = fill;

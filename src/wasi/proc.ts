@@ -102,7 +102,9 @@ export function procFunctions(): HostFunctionDef[] {
       ptr >>>= 0;
       if (id >>> 0 > Clockid.THREAD_CPUTIME_ID) return Errno.EINVAL;
       if (ptr + 8 > mem.u8.length) return Errno.EFAULT;
-      mem.dv.setBigUint64(ptr, id === Clockid.REALTIME ? ctx.walltime() : ctx.nanotime(), true);
+      const write = id === Clockid.REALTIME ? ctx.walltimeWrite : ctx.nanotimeWrite;
+      if (write !== null) write(mem.dv, ptr);
+      else mem.dv.setBigUint64(ptr, BigInt.asUintN(64, id === Clockid.REALTIME ? ctx.walltime() : ctx.nanotime()), true);
       return Errno.ESUCCESS;
     }),
     /**
