@@ -352,17 +352,29 @@ export class SysContext {
     return this.fds[fd];
   }
 
-  /** Puts an entry at the lowest free descriptor; returns it (EMFILE past 2^31). */
+  /** The next descriptor number `add` considers (numbers only grow; see `add`). */
+  private nextFd = 3;
+
+  /**
+   * Puts an entry at a new descriptor and returns it. Like wasmtime, numbers are handed out in
+   * increasing order and a closed number is not reused right away: a guest holding a stale number (a
+   * closed preopen that wasi-libc still has in its table, say) then gets EBADF, not another file.
+   * After 2^31 numbers the search wraps around to the lowest free one.
+   */
   add(e: FdEntry): number {
     const fds = this.fds;
-    for (let i = 3; i < fds.length; i++) {
+    if (this.nextFd < 0x7fffffff) {
+      while (fds[this.nextFd] !== undefined) this.nextFd++;
+      const fd = this.nextFd++;
+      fds[fd] = e;
+      return fd;
+    }
+    for (let i = 3; ; i++) {
       if (fds[i] === undefined) {
         fds[i] = e;
         return i;
       }
     }
-    fds.push(e);
-    return fds.length - 1;
   }
 
   remove(fd: number): void {

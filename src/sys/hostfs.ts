@@ -225,7 +225,8 @@ export class HostDirFS implements FS {
         m ??= st.mtimeNs;
       }
       fs.lutimesSync(p, toSeconds(a), toSeconds(m));
-      exactTimes(p, atim, mtim, true);
+      // Both, not just the ones asked for: the time kept was re-set from a microsecond value too.
+      exactTimes(p, a, m, true);
     });
   }
 }
@@ -322,7 +323,8 @@ export class HostFile implements File {
         m ??= st.mtimeNs;
       }
       fs.futimesSync(this.fd, toSeconds(a), toSeconds(m));
-      if (hasProcFd) exactTimes(`/proc/${process.pid}/fd/${this.fd}`, atim, mtim, false);
+      // Both, not just the ones asked for: the time kept was re-set from a microsecond value too.
+      if (hasProcFd) exactTimes(`/proc/${process.pid}/fd/${this.fd}`, a, m, false);
       return Errno.ESUCCESS;
     } catch (e) {
       return errnoOf(e);

@@ -92,17 +92,16 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
       return Errno.ESUCCESS;
     }),
     /**
-     * fd_allocate(fd, offset, len) -> errno: makes the file at least offset+len bytes long.
-     * Errors: EBADF (no fd, a directory, or not writable), ESPIPE, ENOTCAPABLE (no FD_ALLOCATE), EFBIG.
+     * fd_allocate(fd, offset, len) -> errno. Not supported, as in wasmtime (preview1's fd_allocate was
+     * dropped from WASI): ENOTSUP for a regular file once the descriptor checks pass.
+     * Errors: EBADF (no fd, a directory), ESPIPE (stream), ENOTCAPABLE (no FD_ALLOCATE), ENOTSUP.
      */
-    def('fd_allocate', (c: HostCaller, fd: number, off: bigint, len: bigint) => {
+    def('fd_allocate', (c: HostCaller, fd: number, _off: bigint, _len: bigint) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
       if (e.kind !== 'file') return e.kind === 'dir' ? Errno.EBADF : Errno.ESPIPE;
       if (!(e.rightsBase & Rights.FD_ALLOCATE)) return Errno.ENOTCAPABLE;
-      const o = BigInt.asUintN(64, off), l = BigInt.asUintN(64, len);
-      if (o + l > BigInt(MAX_OFFSET)) return Errno.EFBIG;
-      return e.file!.allocate(Number(o), Number(l));
+      return Errno.ENOTSUP;
     }),
     /** fd_close(fd) -> errno. Preopens and stdio may be closed too. Errors: EBADF. */
     def('fd_close', (c: HostCaller, fd: number) => {
@@ -140,14 +139,17 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
       return Errno.ESUCCESS;
     }),
     /**
-     * fd_fdstat_set_flags(fd, flags: fdflags) -> errno. APPEND makes every fd_write go to the end;
-     * NONBLOCK, DSYNC, RSYNC and SYNC are recorded (writes are synchronous anyway).
-     * Errors: EBADF, EINVAL (unknown bits), ENOTCAPABLE (no FD_FDSTAT_SET_FLAGS).
+     * fd_fdstat_set_flags(fd, flags: fdflags) -> errno. APPEND makes every write go to the end;
+     * NONBLOCK is recorded. As in wasmtime, the sync flags (DSYNC, RSYNC, SYNC) cannot be changed
+     * after opening (EINVAL), and only files and directories take flags (EBADF for stdio streams).
+     * Errors: EBADF, EINVAL (unknown or sync bits), ENOTCAPABLE (no FD_FDSTAT_SET_FLAGS).
      */
     def('fd_fdstat_set_flags', (c: HostCaller, fd: number, flags: number) => {
       const e = fdWith(sysOf(c), fd, Rights.FD_FDSTAT_SET_FLAGS);
       if (isErrno(e)) return e;
+      if (e.kind !== 'file' && e.kind !== 'dir') return Errno.EBADF;
       if (flags & ~FDFLAGS_ALL) return Errno.EINVAL;
+      if (flags & (Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC)) return Errno.EINVAL;
       e.fdflags = flags;
       return Errno.ESUCCESS;
     }),
@@ -179,13 +181,15 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     }),
     /**
      * fd_filestat_set_size(fd, size) -> errno: truncates or zero-extends.
-     * Errors: EBADF, EISDIR, EINVAL (a stream), ENOTCAPABLE (no FD_FILESTAT_SET_SIZE), EFBIG.
+     * Errors (wasmtime's): EBADF (no fd, or a directory), EINVAL (a stream, or a file not opened for
+     * writing), ENOTCAPABLE (no FD_FILESTAT_SET_SIZE), EFBIG.
      */
     def('fd_filestat_set_size', (c: HostCaller, fd: number, size: bigint) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind === 'dir') return Errno.EISDIR;
+      if (e.kind === 'dir') return Errno.EBADF;
       if (e.kind !== 'file') return Errno.EINVAL;
+      if (!(e.rightsBase & FD_WRITE)) return Errno.EINVAL;
       if (!(e.rightsBase & Rights.FD_FILESTAT_SET_SIZE)) return Errno.ENOTCAPABLE;
       const s = BigInt.asUintN(64, size);
       if (s > BigInt(MAX_OFFSET)) return Errno.EFBIG;
@@ -207,12 +211,13 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     }),
     /**
      * fd_pread(fd, iovs, iovs_len, offset) -> nread u32: reads at offset without moving the position.
-     * Errors: EBADF (no fd or no FD_READ), EISDIR, ESPIPE (stream), EFAULT, EINVAL (offset too large).
+     * Errors: EBADF (no fd, a directory, or no FD_READ — wasmtime's choice for directories), ESPIPE
+     * (stream), EFAULT, EINVAL (offset too large).
      */
     def('fd_pread', (c: HostCaller, fd: number, iovs: number, n: number, off: bigint, pNread: number) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind === 'dir') return Errno.EISDIR;
+      if (e.kind === 'dir') return Errno.EBADF;
       if (e.kind !== 'file') return Errno.ESPIPE;
       if (!(e.rightsBase & FD_READ)) return Errno.EBADF;
       const mem = memOf(c);
@@ -240,11 +245,14 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     }),
     /**
      * fd_prestat_dir_name(fd, path: ptr<u8>, path_len) -> errno: the preopen's name, not NUL-terminated.
-     * Errors: EBADF (not a preopen), ENAMETOOLONG (path_len shorter than the name), EFAULT.
+     * Errors: EBADF (not a preopen), ENOTDIR (a directory that is not a preopen), ENAMETOOLONG (path_len
+     * shorter than the name), EFAULT.
      */
     def('fd_prestat_dir_name', (c: HostCaller, fd: number, ptr: number, len: number) => {
       const e = sysOf(c).fds[fd];
-      if (e === undefined || e.preopen === null) return Errno.EBADF;
+      if (e === undefined) return Errno.EBADF;
+      // A directory that is not a preopen: ENOTDIR in wasmtime (fd_prestat_get says EBADF).
+      if (e.preopen === null) return e.kind === 'dir' ? Errno.ENOTDIR : Errno.EBADF;
       if (len >>> 0 < e.preopen.length) return Errno.ENAMETOOLONG;
       const mem = memOf(c);
       ptr >>>= 0;
@@ -254,13 +262,13 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     }),
     /**
      * fd_pwrite(fd, iovs, iovs_len, offset) -> nwritten u32: writes at offset without moving the
-     * position. With APPEND it still writes at offset (POSIX; Linux would append).
-     * Errors: EBADF (no fd or no FD_WRITE), EISDIR, ESPIPE, EFAULT, EINVAL.
+     * position. With APPEND the bytes go to the end whatever the offset, as on Linux and in wasmtime.
+     * Errors: EBADF (no fd, a directory, or no FD_WRITE), ESPIPE, EFAULT, EINVAL.
      */
     def('fd_pwrite', (c: HostCaller, fd: number, iovs: number, n: number, off: bigint, pNw: number) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind === 'dir') return Errno.EISDIR;
+      if (e.kind === 'dir') return Errno.EBADF;
       if (e.kind !== 'file') return Errno.ESPIPE;
       if (!(e.rightsBase & FD_WRITE)) return Errno.EBADF;
       const mem = memOf(c);
@@ -270,7 +278,7 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
       if (!mem.ok(pNw, 4) || !iovsOk(mem, iovs, n)) return Errno.EFAULT;
       const o = BigInt.asUintN(64, off);
       if (o > BigInt(MAX_OFFSET)) return Errno.EINVAL;
-      const r = writeIovs(e, mem, iovs, n, Number(o));
+      const r = writeIovs(e, mem, iovs, n, e.fdflags & Fdflags.APPEND ? null : Number(o));
       if (r < 0) return -r;
       mem.dv.setUint32(pNw, r, true);
       return Errno.ESUCCESS;
@@ -278,12 +286,12 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     /**
      * fd_read(fd, iovs, iovs_len) -> nread u32. Files: from the position, which advances. Streams:
      * one read (blocking for a host descriptor) into the first non-empty buffer.
-     * Errors: EBADF (no fd, an output stream, or no FD_READ), EISDIR, EFAULT, I/O errors.
+     * Errors: EBADF (no fd, a directory, an output stream, or no FD_READ), EFAULT, I/O errors.
      */
     def('fd_read', (c: HostCaller, fd: number, iovs: number, n: number, pNread: number) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind === 'dir') return Errno.EISDIR;
+      if (e.kind === 'dir') return Errno.EBADF;
       if (!(e.rightsBase & FD_READ)) return Errno.EBADF;
       const mem = memOf(c);
       iovs >>>= 0;
@@ -316,13 +324,13 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
      * is cut at buf_len (bufused == buf_len means "there may be more"). `.` and `..` come first, then
      * the entries sorted by name; the cookie of entry i is i+1, and a listing taken at cookie 0 is kept
      * until the next read from 0, so cookies stay stable while the guest changes the directory.
-     * Errors: EBADF, ENOTDIR, ENOTCAPABLE (no FD_READDIR), EFAULT.
+     * Errors: EBADF (no fd, or not a directory), ENOTCAPABLE (no FD_READDIR), EFAULT.
      */
     def('fd_readdir', (c: HostCaller, fd: number, buf: number, len: number, cookie: bigint, pUsed: number) => {
       const ctx = sysOf(c);
       const e = ctx.fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind !== 'dir') return e.kind === 'file' ? Errno.ENOTDIR : Errno.EBADF;
+      if (e.kind !== 'dir') return Errno.EBADF; // wasmtime: EBADF for files and streams alike
       if (!(e.rightsBase & Rights.FD_READDIR)) return Errno.ENOTCAPABLE;
       const mem = memOf(c);
       buf >>>= 0;
@@ -445,7 +453,7 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     def('fd_write', (c: HostCaller, fd: number, iovs: number, n: number, pNw: number) => {
       const e = sysOf(c).fds[fd];
       if (e === undefined) return Errno.EBADF;
-      if (e.kind === 'dir') return Errno.EISDIR;
+      if (e.kind === 'dir') return Errno.EBADF;
       if (!(e.rightsBase & FD_WRITE)) return Errno.EBADF;
       const mem = memOf(c);
       iovs >>>= 0;

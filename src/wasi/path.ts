@@ -14,11 +14,15 @@ import { Errno, FDFLAGS_ALL, Lookupflags, Oflags, RIGHTS_DIR, RIGHTS_FILE, Right
 import { type Mem, type Variant, def, memOf, sysOf, writeFilestat } from './common.js';
 import { timesFrom } from './fd.js';
 
-/** The directory entry for `fd` holding `rights`: EBADF, ENOTDIR or ENOTCAPABLE otherwise. */
-function dirWith(ctx: SysContext, fd: number, rights: bigint): FdEntry | Errno {
+/**
+ * The directory entry for `fd` holding `rights`, else EBADF (no such fd, or not a directory) or
+ * ENOTCAPABLE. wasmtime answers EBADF for a file or stream where a directory is needed, except in
+ * path_open, which says ENOTDIR for a regular file (`fileErrno`).
+ */
+function dirWith(ctx: SysContext, fd: number, rights: bigint, fileErrno: Errno = Errno.EBADF): FdEntry | Errno {
   const e = ctx.fds[fd];
   if (e === undefined) return Errno.EBADF;
-  if (e.kind !== 'dir') return Errno.ENOTDIR;
+  if (e.kind !== 'dir') return e.kind === 'file' ? fileErrno : Errno.EBADF;
   if ((e.rightsBase & rights) !== rights) return Errno.ENOTCAPABLE;
   return e;
 }
@@ -81,7 +85,20 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (isErrno(path)) return path;
       buf >>>= 0;
       if (!mem.ok(buf, v.filestat.size)) return Errno.EFAULT;
-      const r = resolve(ctx.mounts, d.parts, path, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+      const follow = (flags & Lookupflags.SYMLINK_FOLLOW) !== 0;
+      if (!follow) {
+        // wasmtime reports a symbolic link itself even when the path ends in a slash ("link/"), where
+        // POSIX lstat(2) would follow it. Anything else keeps the slash's meaning (ENOTDIR for a file).
+        const [stripped, trailing] = stripSlashes(path);
+        if (trailing) {
+          const last = resolveLast(ctx, d, stripped);
+          if (!isErrno(last) && last[1] !== null && last[1].filetype === Filetype.SYMBOLIC_LINK) {
+            writeFilestat(mem, buf, last[1], v.filestat);
+            return Errno.ESUCCESS;
+          }
+        }
+      }
+      const r = resolve(ctx.mounts, d.parts, path, follow);
       if (isErrno(r)) return r;
       if (r.missing) return Errno.ENOENT;
       const st = r.stat ?? r.mount.fs.lstat(r.path);
@@ -107,8 +124,8 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       return r.mount.fs.lutimes(r.path, t[0], t[1]);
     }),
     /**
-     * path_link(old_fd, old_flags, old_path, new_fd, new_path) -> errno: a hard link. SYMLINK_FOLLOW
-     * links what a final symbolic link names. Errors: EBADF, ENOTDIR, ENOTCAPABLE (PATH_LINK_SOURCE /
+     * path_link(old_fd, old_flags, old_path, new_fd, new_path) -> errno: a hard link. As in wasmtime,
+     * SYMLINK_FOLLOW is refused (EINVAL). Errors: EBADF, ENOTDIR, ENOTCAPABLE (PATH_LINK_SOURCE /
      * PATH_LINK_TARGET), ENOENT (missing source, or a trailing slash on the new path), EEXIST, EPERM
      * (a directory source, or an escape), EXDEV (different mounts), EROFS, EFAULT.
      */
@@ -123,7 +140,8 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (isErrno(oldPath)) return oldPath;
       const newPath = pathAt(mem, np, nl);
       if (isErrno(newPath)) return newPath;
-      const from = resolve(ctx.mounts, od.parts, oldPath, (oflags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+      if (oflags & Lookupflags.SYMLINK_FOLLOW) return Errno.EINVAL;
+      const from = resolve(ctx.mounts, od.parts, oldPath, false);
       if (isErrno(from)) return from;
       if (from.missing) return Errno.ENOENT;
       const [np2, trailing] = stripSlashes(newPath);
@@ -149,7 +167,7 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
      */
     def('path_open', (c: HostCaller, fd: number, dirflags: number, p: number, l: number, oflags: number, base: bigint, inh: bigint, fdflags: number, pFd: number) => {
       const ctx = sysOf(c);
-      const d = dirWith(ctx, fd, Rights.PATH_OPEN);
+      const d = dirWith(ctx, fd, Rights.PATH_OPEN, Errno.ENOTDIR);
       if (isErrno(d)) return d;
       const mem = memOf(c);
       const path = pathAt(mem, p, l);
@@ -157,7 +175,8 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       pFd >>>= 0;
       if (!mem.ok(pFd, 4)) return Errno.EFAULT;
       if (oflags & ~15 || fdflags & ~FDFLAGS_ALL) return Errno.EINVAL;
-      if (oflags & Oflags.CREAT && oflags & Oflags.DIRECTORY) return Errno.EINVAL;
+      // CREAT or TRUNC with DIRECTORY make no sense together (wasmtime: EINVAL).
+      if (oflags & Oflags.DIRECTORY && oflags & (Oflags.CREAT | Oflags.TRUNC)) return Errno.EINVAL;
       if (oflags & Oflags.CREAT && !(d.rightsBase & Rights.PATH_CREATE_FILE)) return Errno.ENOTCAPABLE;
       if (oflags & Oflags.TRUNC && !(d.rightsBase & Rights.PATH_FILESTAT_SET_SIZE)) return Errno.EPERM;
       const rb = BigInt.asUintN(64, base), ri = BigInt.asUintN(64, inh);
@@ -179,11 +198,18 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       }
       if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
       let f = r.mount.fs.open(r.path, flags);
-      if (f === Errno.ELOOP && follow && !r.isDot) {
-        // The last component is a symbolic link: resolve it (inside the sandbox) and open its target.
-        r = resolve(ctx.mounts, d.parts, path, true);
-        if (isErrno(r)) return r;
-        f = r.mount.fs.open(r.path, flags);
+      // Opened without following, a final symbolic link fails: ELOOP, or ENOTDIR on Linux when
+      // DIRECTORY was asked for. Then either follow it ourselves (inside the sandbox) or say ELOOP, as
+      // wasmtime does for both.
+      if ((f === Errno.ELOOP || f === Errno.ENOTDIR) && !r.isDot && !r.missing) {
+        const st = r.mount.fs.lstat(r.path);
+        if (!isErrno(st) && st.filetype === Filetype.SYMBOLIC_LINK) {
+          if (!follow) return Errno.ELOOP;
+          r = resolve(ctx.mounts, d.parts, path, true);
+          if (isErrno(r)) return r;
+          if (r.missing && !(flags & OpenFlag.create)) return Errno.ENOENT;
+          f = r.mount.fs.open(r.path, flags);
+        }
       }
       if (isErrno(f)) return f;
       let filetype = f.filetype;
@@ -334,7 +360,17 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (r.isDot || r.path === '') return Errno.EISDIR;
       if (st === null) return Errno.ENOENT;
       if (st.filetype === Filetype.DIRECTORY) return Errno.EISDIR;
-      if (trailing) return Errno.ENOTDIR;
+      if (trailing) {
+        // "link/" names what the link points to: a directory there is EISDIR (wasmtime), else ENOTDIR.
+        if (st.filetype === Filetype.SYMBOLIC_LINK) {
+          const t = resolve(ctx.mounts, d.parts, stripped, true);
+          if (!isErrno(t) && !t.missing) {
+            const tst = t.stat ?? t.mount.fs.lstat(t.path);
+            if (!isErrno(tst) && tst.filetype === Filetype.DIRECTORY) return Errno.EISDIR;
+          }
+        }
+        return Errno.ENOTDIR;
+      }
       return r.mount.fs.unlink(r.path);
     }),
   ];

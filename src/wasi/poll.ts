@@ -7,7 +7,8 @@
 //  - FD_READ on a file is ready with nbytes = bytes left after the position; on stdin it is ready
 //    when input is there (nbytes = bytes available) or at its end (FD_READWRITE_HANGUP), and not
 //    ready while a pipe or terminal has nothing yet.
-//  - A bad descriptor is an event carrying EBADF; a descriptor without POLL_FD_READWRITE, ENOTCAPABLE.
+//  - A descriptor that is not open fails the call with EBADF (wasmtime); other per-descriptor errors
+//    are events (a descriptor without POLL_FD_READWRITE: ENOTCAPABLE).
 //  - CLOCK: relative, or absolute with SUBSCRIPTION_CLOCK_ABSTIME, on any clock clock_time_get knows
 //    (EINVAL in the event otherwise). When no descriptor is ready, the call sleeps (through the
 //    configured nanosleep, which by default returns at once) until the earliest clock expires, checking
@@ -95,6 +96,8 @@ export function pollFunctions(v: Variant): HostFunctionDef[] {
           clocks.push({ userdata, remaining: remaining > 0n ? remaining : 0n });
         } else if (tag === Eventtype.FD_READ || tag === Eventtype.FD_WRITE) {
           const fd = dv.getUint32(s + sl.fd, true);
+          // A descriptor that is not open fails the whole call, as in wasmtime.
+          if (ctx.fds[fd] === undefined) return Errno.EBADF;
           const r = pollFd(ctx, fd, tag, userdata);
           if (r) events.push(r);
           else pendingFds.push({ fd, type: tag, userdata });

@@ -189,7 +189,7 @@ for (const eng of testEngines()) {
         assert.equal(g.open(FD, 'hello.txt/')[0], Errno.ENOTDIR);
         assert.equal(g.open(FD, 'sub/', { rights: Rights.FD_READ | Rights.FD_READDIR })[0], 0);
         assert.equal(g.open(FD, '.', { oflags: Oflags.DIRECTORY, rights: 0n })[0], 0);
-        assert.equal(g.open(1, 'x')[0], Errno.ENOTDIR, 'dirfd not a directory');
+        assert.equal(g.open(1, 'x')[0], Errno.EBADF, 'dirfd a stream (wasmtime: EBADF)');
         assert.equal(g.open(99, 'x')[0], Errno.EBADF);
         assert.equal(g.open(FD, 'hello.txt\0')[0], Errno.EINVAL);
         assert.equal(g.open(FD, 'a'.repeat(300))[0], Errno.ENAMETOOLONG);
@@ -217,24 +217,26 @@ for (const eng of testEngines()) {
         assert.equal(g.call('fd_pwrite', f, iov, 1, 0n, 0), 0);
         g.call('fd_tell', f, 0);
         assert.equal(g.u64(0), 7n);
-        // append: writes go to the end, the position follows; pwrite still writes at its offset
+        // append: writes go to the end, the position follows; pwrite appends too (Linux, wasmtime)
         assert.equal(g.call('fd_fdstat_set_flags', f, Fdflags.APPEND), 0);
         assert.equal(g.call('fd_seek', f, 0n, WhenceP1.SET, 0), 0);
         assert.deepEqual(g.write(f, '!!'), [0, 2]);
         g.call('fd_tell', f, 0);
         assert.equal(g.u64(0), 8n);
         assert.equal(g.call('fd_pwrite', f, iov, 1, 0n, 0), 0);
+        assert.equal(g.call('fd_tell', f, 0), 0);
+        assert.equal(g.u64(0), 8n, 'pwrite leaves the position alone');
         assert.equal(g.call('fd_fdstat_get', f, 0), 0);
         assert.equal(g.mem.readUint16Le(2), Fdflags.APPEND);
         assert.equal(g.call('fd_fdstat_set_flags', f, 64), Errno.EINVAL);
         // filestat, size, times, allocate, advise, sync
         const fst = g.alloc(64);
         assert.equal(g.call('fd_filestat_get', f, fst), 0);
-        assert.deepEqual([g.mem.readByte(fst + 16), g.u64(fst + 32)], [Filetype.REGULAR_FILE, 8n]);
+        assert.deepEqual([g.mem.readByte(fst + 16), g.u64(fst + 32)], [Filetype.REGULAR_FILE, 11n], 'the pwrite appended');
         assert.equal(g.call('fd_filestat_set_size', f, 3n), 0);
-        assert.equal(g.call('fd_allocate', f, 10n, 5n), 0);
+        assert.equal(g.call('fd_allocate', f, 10n, 5n), Errno.ENOTSUP, 'fd_allocate is not supported (wasmtime)');
         g.call('fd_filestat_get', f, fst);
-        assert.equal(g.u64(fst + 32), 15n);
+        assert.equal(g.u64(fst + 32), 3n);
         assert.equal(g.call('fd_filestat_set_times', f, 1_000_000_000n, 2_000_000_000n, Fstflags.ATIM | Fstflags.MTIM), 0);
         g.call('fd_filestat_get', f, fst);
         assert.deepEqual([g.u64(fst + 40), g.u64(fst + 48)], [1_000_000_000n, 2_000_000_000n]);
@@ -257,9 +259,10 @@ for (const eng of testEngines()) {
         assert.equal(g.call('fd_tell', d, 0), Errno.EBADF);
         assert.equal(g.call('fd_fdstat_get', d, 0), 0);
         assert.equal(g.u64(8) & Rights.FD_SEEK, 0n, 'a directory has no seek right');
-        assert.deepEqual(g.read(d), [Errno.EISDIR, '']);
-        assert.deepEqual(g.write(d, 'x'), [Errno.EISDIR, -1]);
-        assert.equal(g.call('fd_filestat_set_size', d, 0n), Errno.EISDIR);
+        // wasmtime answers EBADF for byte I/O and resizing on a directory
+        assert.deepEqual(g.read(d), [Errno.EBADF, '']);
+        assert.deepEqual(g.write(d, 'x'), [Errno.EBADF, -1]);
+        assert.equal(g.call('fd_filestat_set_size', d, 0n), Errno.EBADF);
         assert.equal(g.call('fd_allocate', d, 0n, 1n), Errno.EBADF);
         // streams
         assert.equal(g.call('fd_seek', 1, 0n, WhenceP1.CUR, 0), Errno.ESPIPE);
@@ -357,7 +360,7 @@ for (const eng of testEngines()) {
         assert.equal(used, 30, 'a full buffer means more to read');
         assert.equal(g.readdir(1)[0], Errno.EBADF);
         const [, file] = g.open(FD, 'moved.txt');
-        assert.equal(g.readdir(file)[0], Errno.ENOTDIR);
+        assert.equal(g.readdir(file)[0], Errno.EBADF, 'a file is no directory (wasmtime: EBADF)');
       } finally {
         rt.close();
         w.done();
@@ -383,10 +386,13 @@ for (const eng of testEngines()) {
     g.mem.writeUint32Le(subs + 4 * 48 + 16, Clockid.REALTIME);
     g.mem.writeUint64Le(subs + 4 * 48 + 24, 1n);
     g.mem.writeUint16Le(subs + 4 * 48 + 40, 1);
+    // A descriptor that is not open (42) fails the whole call, as in wasmtime.
+    assert.equal(g.call('poll_oneoff', subs, evs, 5, 0), Errno.EBADF);
+    fdSub(3, 1, f);
     assert.equal(g.call('poll_oneoff', subs, evs, 5, 0), 0);
     const n = g.u32(0);
     const got = Array.from({ length: n }, (_, i) => [g.u64(evs + i * 32), g.mem.readUint16Le(evs + i * 32 + 8), g.u64(evs + i * 32 + 16)]);
-    assert.deepEqual(got, [[100n, 0, 3n], [101n, 0, 0n], [102n, 0, 5n], [103n, Errno.EBADF, 0n], [104n, 0, 0n]]);
+    assert.deepEqual(got, [[100n, 0, 3n], [101n, 0, 0n], [102n, 0, 5n], [103n, 0, 5n], [104n, 0, 0n]]);
     assert.equal(g.call('poll_oneoff', subs, evs, 0, 0), Errno.EINVAL);
     assert.equal(g.call('poll_oneoff', 0x1fff0, evs, 1, 0), Errno.EFAULT);
     rt.close();

@@ -162,7 +162,8 @@ function attacks(g: Guest): [string, () => number, number[]][] {
     ['rename into dirlink', () => g.rename(BOX, 'inside.txt', 'dirlink/stolen'), EPERM],
     ['rename over the sentinel via link dir', () => g.rename(BOX, 'inside.txt', 'dirlink/sentinel.txt'), EPERM],
     ['hard link ../sentinel.txt in', () => g.link(BOX, '../sentinel.txt', 'hard'), EPERM],
-    ['hard link following link_rel', () => g.link(BOX, 'link_rel', 'hard', true), EPERM],
+    // wasmtime refuses SYMLINK_FOLLOW on path_link altogether (EINVAL), so this cannot escape either.
+    ['hard link following link_rel', () => g.link(BOX, 'link_rel', 'hard', true), [Errno.EINVAL]],
     ['hard link inside.txt out', () => g.link(BOX, 'inside.txt', '../hard'), EPERM],
     ['hard link out through dirlink', () => g.link(BOX, 'inside.txt', 'dirlink/hard'), EPERM],
     ['symlink at ../x', () => g.symlink('inside.txt', BOX, '../x'), EPERM],
