@@ -111,14 +111,16 @@ export function openCached(config: RuntimeConfig, bytes: Uint8Array, instrument:
       }
     },
     store(engine, em) {
+      const code = ENGINE_CODES[engine.kind];
+      // A matching entry stays: it already has the payload, or the engine offers none.
+      if (entry && entry.engine === code && (entry.payload !== null || !engine.serialize)) return;
       let payload: Uint8Array | null = null;
       try {
         payload = engine.serialize?.(em) ?? null;
       } catch {
         payload = null;
       }
-      const code = ENGINE_CODES[engine.kind];
-      if (entry && entry.engine === code && (entry.payload !== null || payload === null)) return;
+      if (entry && entry.engine === code && payload === null) return;
       try {
         cache.set(name, buildEntry(keyBytes, code, payload));
       } catch {
@@ -166,4 +168,16 @@ function parseEntry(data: Uint8Array, key: Uint8Array): Entry | null {
   for (let i = 0; i < HASH_LEN; i++) if (sum[i] !== data[o + len + i]) return null;
   if (engine !== ENGINE_CODES.interpreter && engine !== ENGINE_CODES.compiler) return null;
   return { engine, payload: hasPayload ? data.slice(o, o + len) : null };
+}
+
+/** The name and bytes of the entry a compile would store (for tests and tools that prepare caches). */
+export function entryFor(
+  config: RuntimeConfig,
+  bytes: Uint8Array,
+  instrument: Instrumentation,
+  engine: EngineKind,
+  payload: Uint8Array | null,
+): { name: string; data: Uint8Array } {
+  const key = new TextEncoder().encode(cacheKeyText(config, hex(sha256(bytes)), instrument));
+  return { name: hex(sha256(key)), data: buildEntry(key, ENGINE_CODES[engine], payload) };
 }
