@@ -284,7 +284,7 @@ export function doRun(args: readonly string[], io: CliIO): number {
       say(io, `error compiling wasm binary: ${errText(e)}\n`);
       return 1;
     }
-    const mode = detectImports(guest.importedFunctions().map((f) => f.import![0]));
+    const mode = detectImports(guest.imports().filter((i) => i.type.kind === 'func').map((i) => i.module));
     if (mode === 'gojs') {
       say(io, 'error instantiating wasm binary: Go modules built with GOOS=js (imports from "go"/"gojs") are not supported yet\n');
       return 1;

@@ -90,3 +90,25 @@ test('-overlay: the guest changes everything it sees, the host directory stays u
   assert.equal(real.code, 0, real.stderr);
   assert.equal(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'replaced');
 });
+
+test('the one-file bundle: fresh after a build, stale when a module is newer, same behaviour as the modules', async (t) => {
+  const { freshBundle } = await import('../../src/cli/main.js');
+  const fresh = freshBundle();
+  if (!fresh) return t.skip('no fresh bundle: build with `npm run build` (tsc alone leaves the modules only)');
+  const args = ['run', '-env=A=1', `-mount=${path.dirname(program('cat'))}:/p:ro`, program('fsops'), 'ls', '/p', 'cat', '/nope'];
+  const viaBundle = spawnCli(args);
+  const viaModules = spawnCli(args, { env: { ...process.env, WASMBOX_NO_BUNDLE: '1' } });
+  assert.deepEqual(viaBundle, viaModules);
+  assert.equal(viaBundle.code, 1);
+  assert.ok(fs.existsSync(`${fresh.file}.v8cache`), 'the first bundled run leaves a V8 code cache');
+  // A module rebuilt after the bundle makes it stale (the modules are used instead).
+  const mod = path.join(path.dirname(CLI), 'options.js');
+  const st = fs.statSync(mod);
+  try {
+    fs.utimesSync(mod, st.atime, new Date(fresh.stat.mtimeMs + 5000));
+    assert.equal(freshBundle(), null);
+  } finally {
+    fs.utimesSync(mod, st.atime, st.mtime);
+  }
+  assert.notEqual(freshBundle(), null);
+});
