@@ -102,12 +102,15 @@ function cacheSavings(): Record<string, Stats> | null {
   }
 }
 
+// main.js starts from the one-file bundle only when it is fresh (npm run build makes it); say which.
+const { freshBundle } = await import('../src/cli/main.js');
+const path_ = freshBundle() ? 'bundle + V8 code cache' : 'modules (the bundle is missing or stale: `npm run build` makes it)';
 const s = startup();
 const cache = cacheSavings();
 if (json) {
-  console.log(JSON.stringify({ runs, startup: s, cache }, null, 2));
+  console.log(JSON.stringify({ runs, startFrom: path_, startup: s, cache }, null, 2));
 } else {
-  console.log(`hello-world WASI module, whole process, ${runs} runs each (alternating):`);
+  console.log(`hello-world WASI module, whole process, ${runs} runs each (alternating); wasmbox starts from the ${path_}:`);
   console.log(`  wasmbox run        ${fmt(s.wasmbox)}`);
   console.log(`  node + node:wasi   ${fmt(s.nodeWasi)}`);
   console.log(`  node -e (no wasm)  ${fmt(s.bareNode)}`);
