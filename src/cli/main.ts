@@ -44,7 +44,7 @@ export function freshBundle(): { file: string; source: string; stat: fs.Stats } 
   const file = fileURLToPath(new URL('./wasmbox.bundle.js', import.meta.url));
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) return null;
-  const source = fs.readFileSync(file, 'utf8');
+  const source = fs.readFileSync(file, 'latin1'); // the bundler writes ASCII only
   const listed = /^\/\/ wasmbox-bundle-modules: (.*)\n/.exec(source);
   if (!listed) return null;
   const srcDir = fileURLToPath(new URL('..', import.meta.url));
