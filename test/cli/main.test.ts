@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { VERSION } from '../../src/version.js';
+import { testEngines } from '../support/engines.js';
 import { moduleFile, modulesUnavailable } from './modules.js';
 import { HARNESS, ROOT, deadlinesUnsupported, fuelUnsupported, program, runMain, snapshot, tempDir } from './support.js';
 
@@ -108,6 +109,21 @@ test('run: arguments, environment, streams and exit codes', async (t) => {
     { name: 'stdin reaches the guest', argv: () => ['run', program('cat')], stdin: 'piped data\n', code: 0, stdout: 'piped data\n' },
     { name: 'guest failures print what the guest prints', argv: () => ['run', program('cat'), '/nope'], code: 1, stdout: '', stderr: 'cat: /nope: Capabilities insufficient\n' },
   ]);
+});
+
+test('run: -interpreter picks the interpreter engine', async () => {
+  const interp = testEngines().find((e) => e.name === 'interpreter')!;
+  const r = await runMain(['run', '-interpreter', program('args_env'), 'x']);
+  if (interp.unavailable) {
+    // Until it lands, the placeholder refuses every module, and the CLI says so as wazero would.
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error compiling wasm binary: .*interpreter/);
+  } else {
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'arg[0]=args_env.wasm\narg[1]=x\n');
+  }
+  const c = await runMain(['compile', '-interpreter', program('hello')]);
+  assert.equal(c.code, interp.unavailable ? 1 : 0);
 });
 
 test('run: real clocks, sleep and a secure random source are wired', async () => {
