@@ -12,7 +12,7 @@ import type { Module, ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
 import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
 import { openCached } from './compilation-cache.js';
-import type { Engine, EngineKind } from './engine.js';
+import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
 import { SysContext } from '../sys/context.js';
@@ -42,6 +42,16 @@ function checkConfig(c: RuntimeConfig): void {
   if (cc !== undefined && (typeof cc?.get !== 'function' || typeof cc?.set !== 'function')) {
     throw bad('compilationCache', 'expected a cache from newCompilationCacheWithDir() or newCompilationCache()');
   }
+}
+
+/**
+ * What engines are asked to instrument. One value for the compile options and the compilation cache's
+ * key, so cached entries never mix instrumented and plain compiles. (The fuel and deadline fields come
+ * with the runtime's bounded calls; until then a config has neither and nothing is instrumented.)
+ */
+function instrumentationOf(c: RuntimeConfig): Instrumentation {
+  const x = c as RuntimeConfig & { fuel?: number; closeOnContextDone?: boolean };
+  return { fuel: (x.fuel ?? 0) > 0, interrupt: x.closeOnContextDone === true };
 }
 
 function checkModuleConfig(c: ModuleConfig): void {
@@ -101,7 +111,7 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     const copy = toBytes(bytes);
     const features = this.config.features;
-    const instrument = { fuel: false, interrupt: false };
+    const instrument = instrumentationOf(this.config);
     // With a compilation cache, an entry for these bytes and this configuration vouches that they
     // validated, and may carry the engine's compiled form (see compilation-cache.ts).
     const cached = openCached(this.config, copy, instrument);
