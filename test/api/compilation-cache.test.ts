@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { CompileError, newCompilationCache, newCompilationCacheWithDir, newRuntime, newRuntimeConfig, VERSION } from '../../src/index.js';
 import type { CompilationCache } from '../../src/index.js';
 import type { Module } from '../../src/binary/types.js';
-import { entryFor } from '../../src/runtime/compilation-cache.js';
+import { cacheKeyText, entryFor } from '../../src/runtime/compilation-cache.js';
 import type { CompileOptions, Engine, EngineModule } from '../../src/runtime/engine.js';
 import { RuntimeImpl } from '../../src/runtime/runtime.js';
 import { CLI, program } from '../cli/support.js';
@@ -71,6 +71,22 @@ test('a hit skips nothing it should not: same bytes and config hit, anything els
   rt.compile(hello());
   rt.close();
   assert.deepEqual(log.slice(3), ['miss', 'set']);
+});
+
+test('the key holds everything that could change a compile', () => {
+  const c = newRuntimeConfig();
+  const base = cacheKeyText(c, 'ab', NO_INSTRUMENT);
+  for (const [what, k] of [
+    ['module', cacheKeyText(c, 'cd', NO_INSTRUMENT)],
+    ['fuel', cacheKeyText(c, 'ab', { fuel: true, interrupt: false })],
+    ['deadlines', cacheKeyText(c, 'ab', { fuel: false, interrupt: true })],
+    ['features', cacheKeyText(c.withFeatures(0), 'ab', NO_INSTRUMENT)],
+    ['engine', cacheKeyText(c.withEngine('interpreter'), 'ab', NO_INSTRUMENT)],
+    ['stack limit', cacheKeyText(c.withCallStackLimit(7), 'ab', NO_INSTRUMENT)],
+    ['memory limit', cacheKeyText(c.withMemoryLimitPages(7), 'ab', NO_INSTRUMENT)],
+  ] as const) assert.notEqual(k, base, what);
+  assert.match(base, new RegExp(`^wasmbox ${VERSION.replace(/\./g, '\\.')}\n`));
+  assert.match(base, /\nhost v8 /);
 });
 
 test('an entry vouches for validation: an invalid module with a forged entry is not re-validated', () => {
