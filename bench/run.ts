@@ -29,6 +29,15 @@ const sections: Section[] = [
     },
     script: 'decode.js',
   },
+  {
+    name: 'cli',
+    what: 'wasmbox run of a hello-world WASI module vs node + node:wasi, whole process (target <= 1.2x); -cachedir savings on CRuby',
+    prepare: () => {
+      const r = spawnSync(path.join(root, 'scripts', 'fetch-ruby-wasm.sh'), [], { encoding: 'utf8' });
+      if (r.status !== 0) console.log(`(could not fetch the CRuby module: ${(r.stderr || '').trim().split('\n').pop()})`);
+    },
+    script: 'cli.js',
+  },
 ];
 
 const wanted = process.argv.slice(2);

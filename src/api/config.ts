@@ -6,6 +6,7 @@ import type { ClockSpec, SysConfig } from '../sys/context.js';
 import { sysNanosleep, sysNanotime, sysWalltime } from '../sys/context.js';
 import type { FSConfig } from '../sys/fsconfig.js';
 import type { StdinSource, StdoutSink } from '../sys/stdio.js';
+import type { CompilationCache } from '../runtime/compilation-cache.js';
 
 export type EngineChoice = 'auto' | 'interpreter' | 'compiler';
 
@@ -19,10 +20,14 @@ export interface RuntimeConfig {
   readonly callStackLimit: number;
   /** Most 64 KiB pages any memory may have. */
   readonly memoryLimitPages: number;
+  /** Where compiled modules are kept for reuse (see newCompilationCacheWithDir). Default: none. */
+  readonly compilationCache: CompilationCache | undefined;
   withEngine(engine: EngineChoice): RuntimeConfig;
   withFeatures(features: number): RuntimeConfig;
   withCallStackLimit(depth: number): RuntimeConfig;
   withMemoryLimitPages(pages: number): RuntimeConfig;
+  /** Reuses compiles through this cache (wazero's WithCompilationCache). */
+  withCompilationCache(cache: CompilationCache): RuntimeConfig;
 }
 
 interface RuntimeConfigFields {
@@ -30,6 +35,7 @@ interface RuntimeConfigFields {
   features: number;
   callStackLimit: number;
   memoryLimitPages: number;
+  compilationCache: CompilationCache | undefined;
 }
 
 class RuntimeConfigImpl implements RuntimeConfig {
@@ -37,12 +43,14 @@ class RuntimeConfigImpl implements RuntimeConfig {
   readonly features: number;
   readonly callStackLimit: number;
   readonly memoryLimitPages: number;
+  readonly compilationCache: CompilationCache | undefined;
 
   constructor(f: RuntimeConfigFields) {
     this.engine = f.engine;
     this.features = f.features;
     this.callStackLimit = f.callStackLimit;
     this.memoryLimitPages = f.memoryLimitPages;
+    this.compilationCache = f.compilationCache;
     Object.freeze(this);
   }
 
@@ -56,6 +64,7 @@ class RuntimeConfigImpl implements RuntimeConfig {
       features: this.features,
       callStackLimit: this.callStackLimit,
       memoryLimitPages: this.memoryLimitPages,
+      compilationCache: this.compilationCache,
     };
   }
 
@@ -71,6 +80,9 @@ class RuntimeConfigImpl implements RuntimeConfig {
   withMemoryLimitPages(memoryLimitPages: number): RuntimeConfig {
     return this.with({ memoryLimitPages });
   }
+  withCompilationCache(compilationCache: CompilationCache): RuntimeConfig {
+    return this.with({ compilationCache });
+  }
 }
 
 /** The default runtime configuration: automatic engine choice, Wasm 2.0 + tail calls + extended const. */
@@ -80,6 +92,7 @@ export function newRuntimeConfig(): RuntimeConfig {
     features: defaultFeatures,
     callStackLimit: 20_000,
     memoryLimitPages: 65536,
+    compilationCache: undefined,
   });
 }
 

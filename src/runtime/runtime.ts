@@ -11,7 +11,8 @@ import { decodeModule } from '../binary/decode.js';
 import type { Module, ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
 import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
-import type { Engine, EngineKind } from './engine.js';
+import { openCached } from './compilation-cache.js';
+import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
 import { SysContext } from '../sys/context.js';
@@ -37,6 +38,20 @@ function checkConfig(c: RuntimeConfig): void {
   if (!Number.isInteger(c.memoryLimitPages) || c.memoryLimitPages < 0 || c.memoryLimitPages > MAX_PAGES_32) {
     throw bad('memoryLimitPages', `must be an integer from 0 to ${MAX_PAGES_32}, not ${c.memoryLimitPages}`);
   }
+  const cc = c.compilationCache;
+  if (cc !== undefined && (typeof cc?.get !== 'function' || typeof cc?.set !== 'function')) {
+    throw bad('compilationCache', 'expected a cache from newCompilationCacheWithDir() or newCompilationCache()');
+  }
+}
+
+/**
+ * What engines are asked to instrument. One value for the compile options and the compilation cache's
+ * key, so cached entries never mix instrumented and plain compiles. (The fuel and deadline fields come
+ * with the runtime's bounded calls; until then a config has neither and nothing is instrumented.)
+ */
+function instrumentationOf(c: RuntimeConfig): Instrumentation {
+  const x = c as RuntimeConfig & { fuel?: number; closeOnContextDone?: boolean };
+  return { fuel: (x.fuel ?? 0) > 0, interrupt: x.closeOnContextDone === true };
 }
 
 function checkModuleConfig(c: ModuleConfig): void {
@@ -96,17 +111,23 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     const copy = toBytes(bytes);
     const features = this.config.features;
+    const instrument = instrumentationOf(this.config);
+    // With a compilation cache, an entry for these bytes and this configuration vouches that they
+    // validated, and may carry the engine's compiled form (see compilation-cache.ts).
+    const cached = openCached(this.config, copy, instrument);
     const m = decodeModule(copy, { features });
-    validateModule(m, features);
+    if (!cached?.validated) validateModule(m, features);
     const engine = this.chooseEngine(m, copy);
-    const em = engine.compile(m, {
+    const options = {
       bytes: copy,
       features,
       name: m.names?.module ?? '',
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
-      instrument: { fuel: false, interrupt: false },
-    });
+      instrument,
+    };
+    const em = cached?.restore(engine, m, options) ?? engine.compile(m, options);
+    cached?.store(engine, em);
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
     this.compiled.add(c);

@@ -12,9 +12,11 @@
 // Directory listings read /proc/self/fd/N of the directory's own descriptor, so they list what was
 // opened, whatever happened to its path since.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { errnoFromCode } from '../wasi/constants.js';
+
+const requireBuiltin = createRequire(import.meta.url);
 import { type DirEntry, Errno, type File, Filetype, type FS, OpenFlag, type Stat, isErrno, joinPath, parentOf } from './fs.js';
 
 const C = fs.constants;
@@ -62,6 +64,8 @@ function exactTimes(target: string, atim: bigint | null, mtim: bigint | null, no
   const fmt = (ns: bigint) => `@${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
   for (const [flag, t] of [['-a', atim], ['-m', mtim]] as const) {
     if (t === null || t % 1000n === 0n) continue;
+    // node:child_process (and node:net with it) is loaded only when a guest sets times.
+    const { spawnSync } = requireBuiltin('node:child_process') as typeof import('node:child_process');
     spawnSync('touch', ['-c', flag, ...(noDeref ? ['-h'] : []), '-d', fmt(t), target], { stdio: 'ignore' });
   }
 }

@@ -2,7 +2,7 @@
 // streams the fd table holds.
 
 import fs from 'node:fs';
-import tty from 'node:tty';
+import { createRequire } from 'node:module';
 import { Errno, Filetype, RIGHTS_STREAM, RIGHTS_TTY, Rights, errnoFromCode } from '../wasi/constants.js';
 import type { Stat } from './fs.js';
 import { statFromHost } from './hostfs.js';
@@ -11,6 +11,9 @@ import { statFromHost } from './hostfs.js';
 export type StdinSource = Uint8Array | string | number | { read(into: Uint8Array): number };
 /** Output: a host file descriptor (fs.writeSync) or anything with `write(bytes)` (e.g. a Node Writable). */
 export type StdoutSink = number | { write(data: Uint8Array): unknown };
+
+/** Loads a node builtin on first use (see hostInfo). */
+export const requireBuiltin = createRequire(import.meta.url);
 
 /** A blocking sleep of the current thread (no event loop involved). */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -90,21 +93,22 @@ export class ReaderInput extends InStream {
 }
 
 function hostInfo(s: InStream | OutStream, fd: number, read: boolean): void {
-  if (tty.isatty(fd)) {
-    s.filetype = Filetype.CHARACTER_DEVICE;
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return; // An invalid descriptor fails on first use instead.
+  }
+  // Only a character device can be a terminal; asking node:tty about anything else would load it
+  // (and node:net with it) for nothing — the CLI's startup pays for every module (RATIONALE, CLI).
+  if (!st.isCharacterDevice()) return;
+  s.filetype = Filetype.CHARACTER_DEVICE;
+  if ((requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd)) {
     s.rights = RIGHTS_TTY & ~(read ? Rights.FD_WRITE : Rights.FD_READ);
     return;
   }
-  try {
-    const st = fs.fstatSync(fd);
-    // A character device that is not a terminal (/dev/null): it keeps seek/tell, so isatty() says no.
-    if (st.isCharacterDevice()) {
-      s.filetype = Filetype.CHARACTER_DEVICE;
-      s.rights = (RIGHTS_STREAM | Rights.FD_SEEK | Rights.FD_TELL) & ~(read ? Rights.FD_WRITE : Rights.FD_READ);
-    }
-  } catch {
-    // An invalid descriptor fails on first use instead.
-  }
+  // A character device that is not a terminal (/dev/null): it keeps seek/tell, so isatty() says no.
+  s.rights = (RIGHTS_STREAM | Rights.FD_SEEK | Rights.FD_TELL) & ~(read ? Rights.FD_WRITE : Rights.FD_READ);
 }
 
 /**

@@ -2,7 +2,7 @@
 // WASI function and re-exports it as `w_<name>`, with a memory the test writes arguments into. Tests
 // call `g.call('path_open', …)` and read results back from memory.
 
-import { newModuleConfig, instantiateWasi } from '../../src/index.js';
+import { newModuleConfig, instantiateWasi, type WasiOptions } from '../../src/index.js';
 import type { ModuleConfig } from '../../src/api/config.js';
 import type { Memory, ModuleInstance, Runtime } from '../../src/api/types.js';
 import { Errno, Rights, WASI_FUNCTIONS, WASI_P1, WASI_UNSTABLE, paramWasmType } from '../../src/wasi/constants.js';
@@ -174,10 +174,10 @@ export class Guest {
   }
 }
 
-/** A runtime with WASI and a guest instantiated with `config` (start functions off). */
-export function makeGuest(eng: TestEngine, config: ModuleConfig = newModuleConfig(), module = WASI_P1): { rt: Runtime; g: Guest } {
+/** A runtime with WASI (and these WASI options) and a guest instantiated with `config` (start functions off). */
+export function makeGuest(eng: TestEngine, config: ModuleConfig = newModuleConfig(), module = WASI_P1, wasi: WasiOptions = {}): { rt: Runtime; g: Guest } {
   const rt = eng.runtime();
-  instantiateWasi(rt);
+  instantiateWasi(rt, wasi);
   const inst = rt.instantiate(rt.compile(wat(guestWat(module))), config.withStartFunctions());
   return { rt, g: new Guest(inst) };
 }
