@@ -23,6 +23,7 @@ import {
   type TableInst,
 } from './store.js';
 import { toRaw } from './values.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 
 /** What a host module builder needs from its runtime. */
 export interface HostModuleHost {
@@ -53,6 +54,8 @@ export function hostFunctionDef(f: HostFunction): HostFunctionDef {
     ...(f.paramNames ? { paramNames: f.paramNames } : {}),
     ...(f.resultNames ? { resultNames: f.resultNames } : {}),
     fn(hc: HostCaller, ...args: unknown[]) {
+      // Host code is about to run: it must see every byte the guest wrote (src/sys/writebehind.ts).
+      if (pending.file !== null) flushWrites();
       let c = callers.get(hc);
       if (!c) {
         c = publicCaller(hc);

@@ -370,11 +370,25 @@ export class SysContext {
     while (this.fds.length > 3 && this.fds[this.fds.length - 1] === undefined) this.fds.pop();
   }
 
-  /** Closes every open file (when the instance is closed). */
+  /**
+   * Closes every open file (when the instance is closed). An error the guest can no longer hear of —
+   * typically a buffered write that failed when written out (src/sys/writebehind.ts) — becomes a
+   * process warning rather than vanishing.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const e of this.fds) e?.close();
+    for (const e of this.fds) {
+      if (e === undefined) continue;
+      const r = e.close();
+      if (r !== Errno.ESUCCESS && r !== Errno.EBADF && e.kind === 'file') {
+        const what = `/${e.parts.join('/')}`;
+        (globalThis as { process?: { emitWarning?(m: string, t: string): void } }).process?.emitWarning?.(
+          `closing ${what} with its instance: ${errnoName(r)} (data the guest wrote may be lost)`,
+          'WasmboxWarning',
+        );
+      }
+    }
     this.fds.length = 0;
   }
 }

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { errnoFromCode } from '../wasi/constants.js';
 import { type DirEntry, Errno, type File, Filetype, type FS, OpenFlag, type Stat, isErrno, joinPath, parentOf } from './fs.js';
+import { type WriteBehind, pending, writeBehindKey } from './writebehind.js';
 
 const C = fs.constants;
 const hasProcFd = fs.existsSync('/proc/self/fd');
@@ -230,13 +231,27 @@ export class HostDirFS implements FS {
   }
 }
 
-export class HostFile implements File {
+// The write-behind buffer (src/sys/writebehind.ts): one per thread, since at most one file holds
+// buffered bytes at a time. WB_CAP bytes at most; writes of WB_DIRECT bytes or more go straight out.
+const WB_CAP = 65536;
+const WB_DIRECT = 8192;
+let wbBuf: Uint8Array | null = null;
+/** The file offset of wbBuf[0], and how many bytes are buffered (for `pending.file`). */
+let wbStart = 0;
+let wbLen = 0;
+
+/** Errors a write reports itself; any other pending error is EIO for operations that do not write. */
+const WRITE_ERRORS = new Set<number>([Errno.ENOSPC, Errno.EDQUOT, Errno.EFBIG, Errno.EIO]);
+
+export class HostFile implements File, WriteBehind {
   readonly fd: number;
   private readonly path: string;
   private readonly isDir: boolean;
   private readonly flags: number;
   readonly filetype: number;
   private closed = false;
+  /** An error from writing buffered bytes out, for the next operation on this file (0: none). */
+  private wbError = 0;
 
   constructor(fd: number, path: string, isDir: boolean, flags: number, filetype: number) {
     this.fd = fd;
@@ -246,7 +261,76 @@ export class HostFile implements File {
     this.filetype = filetype;
   }
 
+  /**
+   * Writes out this file's buffered bytes, if any: called by every other operation on it (which must
+   * see them), and by `flushWrites()` at the flush points of src/sys/writebehind.ts.
+   */
+  flushBuffered(): void {
+    if (pending.file !== this) return;
+    pending.file = null;
+    const buf = wbBuf!;
+    const len = wbLen;
+    wbLen = 0;
+    let done = 0;
+    while (done < len) {
+      let n: number;
+      try {
+        n = fs.writeSync(this.fd, buf, done, len - done, wbStart + done);
+      } catch (e) {
+        const err = errnoOf(e);
+        if (this.wbError === 0) this.wbError = WRITE_ERRORS.has(err) ? err : Errno.EIO;
+        return;
+      }
+      if (n <= 0) {
+        if (this.wbError === 0) this.wbError = Errno.EIO;
+        return;
+      }
+      done += n;
+    }
+  }
+
+  /** Flushes, then hands over (and forgets) a write error kept from an earlier flush (0: none). */
+  private writeErrorNow(): number {
+    if (pending.file === this) this.flushBuffered();
+    const e = this.wbError;
+    this.wbError = 0;
+    return e;
+  }
+
+  /**
+   * fd_write's way in (see writebehind.ts): a small write that continues the buffered run is copied
+   * into the buffer; anything else flushes what is buffered first. Only regular files opened for
+   * writing without O_SYNC are buffered.
+   */
+  [writeBehindKey](src: Uint8Array, off: number, len: number, position: number): number {
+    if (pending.file === this) {
+      if (position === wbStart + wbLen && wbLen + len <= WB_CAP) {
+        const buf = wbBuf!;
+        let at = wbLen;
+        if (len <= 64) for (let i = 0; i < len; i++) buf[at++] = src[off + i]!;
+        else buf.set(src.subarray(off, off + len), at);
+        wbLen += len;
+        return len;
+      }
+      this.flushBuffered();
+    } else if (pending.file !== null) pending.file.flushBuffered();
+    if (len >= WB_DIRECT || pending.disabled || this.filetype !== Filetype.REGULAR_FILE || this.flags & OpenFlag.sync || this.closed) {
+      return this.write(src.subarray(off, off + len), position);
+    }
+    if (!(this.flags & OpenFlag.write)) return -Errno.EBADF;
+    const e = this.writeErrorNow();
+    if (e !== 0) return -e;
+    const buf = (wbBuf ??= new Uint8Array(WB_CAP));
+    if (len <= 64) for (let i = 0; i < len; i++) buf[i] = src[off + i]!;
+    else buf.set(src.subarray(off, off + len), 0);
+    wbStart = position;
+    wbLen = len;
+    pending.file = this;
+    return len;
+  }
+
   stat(): Stat | Errno {
+    if (pending.file === this) this.flushBuffered();
     try {
       return statFromHost(fs.fstatSync(this.fd, { bigint: true }));
     } catch (e) {
@@ -256,6 +340,7 @@ export class HostFile implements File {
 
   read(into: Uint8Array, position: number): number {
     if (this.isDir) return -Errno.EISDIR;
+    if (pending.file === this) this.flushBuffered();
     try {
       return fs.readSync(this.fd, into, 0, into.length, position);
     } catch (e) {
@@ -266,6 +351,8 @@ export class HostFile implements File {
   write(data: Uint8Array, position: number | null): number {
     if (this.isDir) return -Errno.EISDIR;
     if (!(this.flags & OpenFlag.write)) return -Errno.EBADF;
+    const err = this.writeErrorNow();
+    if (err !== 0) return -err;
     try {
       const at = position ?? Number(fs.fstatSync(this.fd).size);
       return fs.writeSync(this.fd, data, 0, data.length, at);
@@ -292,6 +379,7 @@ export class HostFile implements File {
   truncate(size: number): Errno {
     if (this.isDir) return Errno.EISDIR;
     if (!(this.flags & OpenFlag.write)) return Errno.EBADF;
+    if (pending.file === this) this.flushBuffered();
     try {
       fs.ftruncateSync(this.fd, size);
       return Errno.ESUCCESS;
@@ -303,6 +391,7 @@ export class HostFile implements File {
   allocate(offset: number, len: number): Errno {
     if (this.isDir) return Errno.EISDIR;
     if (!(this.flags & OpenFlag.write)) return Errno.EBADF;
+    if (pending.file === this) this.flushBuffered();
     try {
       const size = Number(fs.fstatSync(this.fd).size);
       if (offset + len > size) fs.ftruncateSync(this.fd, offset + len);
@@ -313,6 +402,7 @@ export class HostFile implements File {
   }
 
   utimes(atim: bigint | null, mtim: bigint | null): Errno {
+    if (pending.file === this) this.flushBuffered();
     try {
       let a = atim;
       let m = mtim;
@@ -330,6 +420,8 @@ export class HostFile implements File {
   }
 
   sync(): Errno {
+    const err = this.writeErrorNow();
+    if (err !== 0) return err;
     try {
       fs.fsyncSync(this.fd);
       return Errno.ESUCCESS;
@@ -339,6 +431,8 @@ export class HostFile implements File {
   }
 
   datasync(): Errno {
+    const err = this.writeErrorNow();
+    if (err !== 0) return err;
     try {
       fs.fdatasyncSync(this.fd);
       return Errno.ESUCCESS;
@@ -349,10 +443,11 @@ export class HostFile implements File {
 
   close(): Errno {
     if (this.closed) return Errno.EBADF;
+    const err = this.writeErrorNow();
     this.closed = true;
     try {
       fs.closeSync(this.fd);
-      return Errno.ESUCCESS;
+      return err;
     } catch (e) {
       return errnoOf(e);
     }

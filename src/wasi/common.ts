@@ -6,6 +6,7 @@
 import { ValType } from '../binary/types.js';
 import type { HostCaller, HostFunctionDef, MemoryInst } from '../runtime/store.js';
 import { type FdEntry, SysContext } from '../sys/context.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 import {
   Errno,
   type FilestatLayout,
@@ -56,8 +57,20 @@ export function memOf(caller: HostCaller): Mem {
   return (cached = new Mem(m.buffer));
 }
 
-/** The caller's SysContext. */
+/**
+ * The caller's SysContext — and a flush point: whatever a guest buffered with fd_write is written out
+ * first (src/sys/writebehind.ts), so every WASI function sees it. Every WASI function starts here,
+ * except fd_write, which uses `sysForWrite`.
+ */
 export function sysOf(caller: HostCaller): SysContext {
+  if (pending.file !== null) flushWrites();
+  const s = caller.sys as SysContext | null;
+  if (s === null || s.fds === undefined) throw new Error('WASI: this call has no system context (call it from a module instantiated by the runtime)');
+  return s;
+}
+
+/** sysOf without the flush: for fd_write, which flushes unless it continues the buffered file. */
+export function sysForWrite(caller: HostCaller): SysContext {
   const s = caller.sys as SysContext | null;
   if (s === null || s.fds === undefined) throw new Error('WASI: this call has no system context (call it from a module instantiated by the runtime)');
   return s;
