@@ -12,7 +12,7 @@
 //  - nanosleep returns at once; sched_yield does nothing;
 //  - random bytes come from a fixed-seed PRNG (xoshiro128**), the same sequence every run.
 
-import { Errno, Filetype, RIGHTS_ALL, RIGHTS_DIR, errnoName } from '../wasi/constants.js';
+import { Errno, Filetype, RIGHTS_ALL, RIGHTS_DIR, RIGHTS_FILE, errnoName } from '../wasi/constants.js';
 import { type DirEntry, type File, OpenFlag, isErrno } from './fs.js';
 import { type FSConfig, type Mount, makeMounts } from './fsconfig.js';
 import { type InStream, type OutStream, type StdinSource, type StdoutSink, inputFrom, outputFrom, sleepMs } from './stdio.js';
@@ -219,14 +219,19 @@ function rotl(x: number, k: number): number {
 
 /** One descriptor. */
 export class FdEntry {
-  /** 'in'/'out': a stdio stream; 'file'/'dir': something from a mount. */
-  kind: 'in' | 'out' | 'file' | 'dir';
+  private _kind: 'in' | 'out' | 'file' | 'dir';
   file: File | null = null;
   input: InStream | null = null;
   output: OutStream | null = null;
-  filetype: number;
-  rightsBase: bigint;
+  private _filetype: number;
+  private _rightsBase: bigint;
   rightsInheriting: bigint;
+  /**
+   * A file just opened whose type is not known yet (the host FS learns it with an fstat, which
+   * path_open spares the many files that are only opened, read or written and closed): kind,
+   * filetype and rightsBase — limited to what applies to the type — are settled on first use.
+   */
+  private untyped: File | null = null;
   fdflags = 0;
   /** The file position (files only). */
   pos = 0;
@@ -239,10 +244,50 @@ export class FdEntry {
   listing: DirEntry[] | null = null;
 
   constructor(kind: FdEntry['kind'], filetype: number, rightsBase: bigint, rightsInheriting: bigint) {
-    this.kind = kind;
-    this.filetype = filetype;
-    this.rightsBase = rightsBase;
+    this._kind = kind;
+    this._filetype = filetype;
+    this._rightsBase = rightsBase;
     this.rightsInheriting = rightsInheriting;
+  }
+
+  /** An entry for `file`, of a type still unknown; `rightsBase` is limited when the type is learned. */
+  static untyped(file: File, rightsBase: bigint, rightsInheriting: bigint): FdEntry {
+    const e = new FdEntry('file', Filetype.UNKNOWN, rightsBase, rightsInheriting);
+    e.file = file;
+    e.untyped = file;
+    return e;
+  }
+
+  private settle(): void {
+    const f = this.untyped!;
+    this.untyped = null;
+    let t = f.filetype;
+    if (typeof t !== 'number') {
+      const st = f.stat();
+      t = isErrno(st) ? Filetype.UNKNOWN : st.filetype;
+    }
+    const isDir = t === Filetype.DIRECTORY;
+    this._kind = isDir ? 'dir' : 'file';
+    this._filetype = t;
+    this._rightsBase &= isDir ? RIGHTS_DIR : RIGHTS_FILE;
+  }
+
+  /** 'in'/'out': a stdio stream; 'file'/'dir': something from a mount. */
+  get kind(): 'in' | 'out' | 'file' | 'dir' {
+    if (this.untyped !== null) this.settle();
+    return this._kind;
+  }
+  get filetype(): number {
+    if (this.untyped !== null) this.settle();
+    return this._filetype;
+  }
+  get rightsBase(): bigint {
+    if (this.untyped !== null) this.settle();
+    return this._rightsBase;
+  }
+  set rightsBase(v: bigint) {
+    if (this.untyped !== null) this.settle();
+    this._rightsBase = v;
   }
 
   close(): Errno {
@@ -390,6 +435,7 @@ export class SysContext {
       }
     }
     this.fds.length = 0;
+    for (const m of this.mounts) m.close?.();
   }
 }
 

@@ -186,18 +186,13 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
         f = r.mount.fs.open(r.path, flags);
       }
       if (isErrno(f)) return f;
-      let filetype = f.filetype;
-      if (typeof filetype !== 'number') {
-        const st = f.stat();
-        if (isErrno(st)) {
-          f.close();
-          return st;
-        }
-        filetype = st.filetype;
-      }
-      const isDir = filetype === Filetype.DIRECTORY;
-      const e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
-      e.file = f;
+      const filetype = f.filetype;
+      let e: FdEntry;
+      if (typeof filetype === 'number') {
+        const isDir = filetype === Filetype.DIRECTORY;
+        e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
+        e.file = f;
+      } else e = FdEntry.untyped(f, rb, ri); // the type is learned when first needed
       e.mount = r.mount;
       e.parts = r.parts;
       e.fdflags = fdflags;

@@ -261,6 +261,23 @@ for (const eng of testEngines()) {
         assert.deepEqual(g.write(d, 'x'), [Errno.EISDIR, -1]);
         assert.equal(g.call('fd_filestat_set_size', d, 0n), Errno.EISDIR);
         assert.equal(g.call('fd_allocate', d, 0n, 1n), Errno.EBADF);
+        // Without O_DIRECTORY a directory is still a directory descriptor (a host FS learns the type
+        // only when something needs it): its type, its rights limited to a directory's, readdir.
+        const [eu, du] = g.open(FD, 'sub', { rights: Rights.FD_SEEK | Rights.FD_READDIR | Rights.FD_READ | Rights.PATH_OPEN });
+        assert.equal(eu, 0);
+        assert.deepEqual(g.read(du), [Errno.EISDIR, '']);
+        assert.equal(g.call('fd_fdstat_get', du, 0), 0);
+        assert.equal(g.mem.readByte(0), Filetype.DIRECTORY);
+        assert.equal(g.u64(8), Rights.FD_READDIR | Rights.PATH_OPEN, 'a directory has no seek or read right');
+        assert.deepEqual(g.readdir(du)[1].map((x) => x.name), ['.', '..']);
+        assert.equal(g.open(du, '../hello.txt', { rights: 0n })[0], Errno.EPERM, 'and is its own boundary');
+        assert.equal(g.call('fd_close', du), 0);
+        const [ef, fu] = g.open(FD, 'hello.txt', { rights: Rights.FD_SEEK | Rights.FD_READDIR | Rights.FD_READ });
+        assert.equal(ef, 0);
+        assert.equal(g.call('fd_fdstat_get', fu, 0), 0);
+        assert.equal(g.mem.readByte(0), Filetype.REGULAR_FILE);
+        assert.equal(g.u64(8), Rights.FD_SEEK | Rights.FD_READ, 'a file has no readdir right');
+        assert.equal(g.call('fd_close', fu), 0);
         // streams
         assert.equal(g.call('fd_seek', 1, 0n, WhenceP1.CUR, 0), Errno.ESPIPE);
         assert.equal(g.call('fd_fdstat_get', 1, 0), 0);

@@ -311,6 +311,7 @@ for (const eng of testEngines()) {
     const w = world(eng);
     try {
       const fd = w.file('f.txt');
+      assert.deepEqual(w.g.write(fd, 'x'), [0, 1], 'a first write: the file is known to be a regular file');
       // Swap the host descriptor under the file for /dev/full, where every write is ENOSPC.
       const hf = (w.g.inst as unknown as { record: { sys: SysContext } }).record.sys.fds[fd]!.file as unknown as { fd: number };
       fs.closeSync(hf.fd);
@@ -328,6 +329,7 @@ for (const eng of testEngines()) {
       assert.equal(w.g.call('fd_close', fd), 8 /* EBADF */);
       // Not reported before the instance closes: a process warning.
       const fd2 = w.file('g.txt');
+      assert.deepEqual(w.g.write(fd2, 'x'), [0, 1]);
       const hf2 = (w.g.inst as unknown as { record: { sys: SysContext } }).record.sys.fds[fd2]!.file as unknown as { fd: number };
       fs.closeSync(hf2.fd);
       const full2 = fs.openSync('/dev/full', 'w');
