@@ -40,13 +40,35 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a guest path: EILSEQ for invalid UTF-8, EINVAL for NUL, ENAMETOOLONG past PATH_MAX. */
 export function decodePath(bytes: Uint8Array): string | Errno {
-  if (bytes.length > PATH_MAX) return Errno.ENAMETOOLONG;
+  return decodePathAt(bytes, 0, bytes.length);
+}
+
+/** decodePath of `len` bytes at `off` in `u8` (no view made: the common short ASCII path is a loop). */
+export function decodePathAt(u8: Uint8Array, off: number, len: number): string | Errno {
+  if (len > PATH_MAX) return Errno.ENAMETOOLONG;
+  if (len <= 128) {
+    let s = '';
+    let i = 0;
+    for (; i < len; i++) {
+      const b = u8[off + i]!;
+      if (b === 0) return Errno.EINVAL;
+      if (b >= 0x80) break;
+      s += String.fromCharCode(b);
+    }
+    if (i === len) return s;
+  }
+  const bytes = u8.subarray(off, off + len);
   if (bytes.includes(0)) return Errno.EINVAL;
   try {
     return decoder.decode(bytes);
   } catch {
     return Errno.EILSEQ;
   }
+}
+
+/** Whether a component is longer than NAME_MAX bytes (UTF-8); a UTF-16 unit is at most 3 bytes. */
+function tooLong(c: string): boolean {
+  return c.length * 3 > NAME_MAX && Buffer.byteLength(c) > NAME_MAX;
 }
 
 /** The mount a guest path belongs to (longest matching prefix). */
@@ -86,6 +108,15 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
   if (path === '') return Errno.ENOENT;
   if (path.charCodeAt(0) === 47 /* / */) return Errno.EPERM;
   const single = mounts.length === 1 ? mounts[0]! : null;
+  // The common case: one name, not followed (path_open, and the last step of most calls), one mount.
+  if (!follow && single !== null && path.indexOf('/') < 0 && path !== '.' && path !== '..') {
+    if (tooLong(path)) return Errno.ENAMETOOLONG;
+    const parts = base.slice();
+    parts.push(path);
+    const mp = single.parts.length;
+    const rel = base.length === mp ? path : mp === 0 ? `${base.join('/')}/${path}` : relPath(single, parts);
+    return { parts, mount: single, path: rel, isDot: false, trailingSlash: false, stat: null, missing: false };
+  }
   const stack = base.slice();
   let depth = 0;
   let queue = path.split('/');
@@ -114,7 +145,7 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
       continue;
     }
     isDot = false;
-    if (Buffer.byteLength(c) > NAME_MAX) return Errno.ENAMETOOLONG;
+    if (tooLong(c)) return Errno.ENAMETOOLONG;
     stack.push(c);
     depth++;
     if (last && !follow && !trailingSlash) break;

@@ -9,10 +9,14 @@
 import type { HostCaller, HostFunctionDef } from '../runtime/store.js';
 import { FdEntry, type SysContext } from '../sys/context.js';
 import { Filetype, OpenFlag, type Stat, isErrno } from '../sys/fs.js';
-import { type Resolved, decodePath, resolve } from '../sys/resolve.js';
+import { type Resolved, decodePathAt, resolve } from '../sys/resolve.js';
 import { Errno, FDFLAGS_ALL, Lookupflags, Oflags, RIGHTS_DIR, RIGHTS_FILE, Rights } from './constants.js';
 import { type Mem, type Variant, def, memOf, sysOf, writeFilestat } from './common.js';
 import { timesFrom } from './fd.js';
+
+/** Base rights for which path_open opens for reading, and for writing. */
+const OPEN_READ = Rights.FD_READ | Rights.FD_READDIR;
+const OPEN_WRITE = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
 /** The directory entry for `fd` holding `rights`: EBADF, ENOTDIR or ENOTCAPABLE otherwise. */
 function dirWith(ctx: SysContext, fd: number, rights: bigint): FdEntry | Errno {
@@ -28,7 +32,7 @@ function pathAt(mem: Mem, ptr: number, len: number): string | Errno {
   ptr >>>= 0;
   len >>>= 0;
   if (!mem.ok(ptr, len)) return Errno.EFAULT;
-  return decodePath(mem.u8.subarray(ptr, ptr + len));
+  return decodePathAt(mem.u8, ptr, len);
 }
 
 /** Splits trailing slashes off a path ("a/b//" -> ["a/b", true]); "/"-only paths are left alone. */
@@ -161,10 +165,10 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (oflags & Oflags.CREAT && !(d.rightsBase & Rights.PATH_CREATE_FILE)) return Errno.ENOTCAPABLE;
       if (oflags & Oflags.TRUNC && !(d.rightsBase & Rights.PATH_FILESTAT_SET_SIZE)) return Errno.EPERM;
       const rb = BigInt.asUintN(64, base), ri = BigInt.asUintN(64, inh);
-      if ((rb & ~d.rightsInheriting) !== 0n || (ri & ~d.rightsInheriting) !== 0n) return Errno.ENOTCAPABLE;
+      if (((rb | ri) & ~d.rightsInheriting) !== 0n) return Errno.ENOTCAPABLE;
       let flags = OpenFlag.nofollow;
-      if (rb & (Rights.FD_READ | Rights.FD_READDIR)) flags |= OpenFlag.read;
-      if (rb & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) flags |= OpenFlag.write;
+      if (rb & OPEN_READ) flags |= OpenFlag.read;
+      if (rb & OPEN_WRITE) flags |= OpenFlag.write;
       if (!(flags & (OpenFlag.read | OpenFlag.write))) flags |= OpenFlag.read;
       if (oflags & Oflags.CREAT) flags |= OpenFlag.create;
       if (oflags & Oflags.EXCL) flags |= OpenFlag.exclusive;
@@ -197,7 +201,7 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       e.parts = r.parts;
       e.fdflags = fdflags;
       const nfd = ctx.add(e);
-      memOf(c).dv.setUint32(pFd, nfd, true);
+      mem.dv.setUint32(pFd, nfd, true);
       return Errno.ESUCCESS;
     }),
     /**
