@@ -42,18 +42,29 @@ export class Mem {
 }
 
 let cached: Mem | null = null;
+/** Whose memory `cached` views: the caller (an instance's memory never changes) and its memory. */
+let cachedCaller: HostCaller | null = null;
 let cachedInst: MemoryInst | null = null;
+/** The cached memory is a host memory that is not shared: valid while its buffer is not detached. */
+let cachedHost = false;
 
 /**
- * The caller's memory views, cached. A host (WebAssembly.Memory) buffer is detached when it grows, so
- * a cached view of one is valid while its length is not 0 — no need to fetch `buffer` on each call;
- * other memories (plain or shared buffers) are compared by buffer.
+ * The caller's memory views, cached for the last caller. A host (WebAssembly.Memory) buffer is
+ * detached when it grows, so a cached view of one is valid while its length is not 0 — no need to
+ * fetch `buffer` on each call; other memories (plain or shared buffers) are compared by buffer.
+ * (`length`, not `byteLength`: V8 inlines the first, and the second cost a third of a clock_time_get.)
  */
 export function memOf(caller: HostCaller): Mem {
+  if (caller === cachedCaller && (cachedHost ? cached!.u8.length !== 0 : cached!.buf === cachedInst!.buffer)) return cached!;
+  return memOfSlow(caller);
+}
+
+function memOfSlow(caller: HostCaller): Mem {
   const m = caller.memory();
   if (m === null) throw new Error(`WASI: module ${caller.moduleName || '(anonymous)'} has no memory (WASI needs an exported "memory")`);
-  if (cachedInst === m && cached!.u8.byteLength !== 0 && (m.hostMemory !== null && !m.type.shared ? true : cached!.buf === m.buffer)) return cached!;
+  cachedCaller = caller;
   cachedInst = m;
+  cachedHost = m.hostMemory !== null && !m.type.shared;
   return (cached = new Mem(m.buffer));
 }
 

@@ -447,4 +447,24 @@ for (const eng of testEngines()) {
     assert.deepEqual([g.u32(0), g.u64(ev), g.mem.readUint16Le(ev + 8)], [1, 7n, 0]);
     rt.close();
   });
+
+  test(`[${eng.name}] memory views: a grown memory, and instances taking turns`, { skip }, () => {
+    const a = makeGuest(eng);
+    const b = makeGuest(eng);
+    const top = 2 * 65536;
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), Errno.EFAULT, 'past the end');
+    assert.equal(a.g.mem.grow(1), 2);
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), 0, 'the views follow the growth');
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top + 65528), 0);
+    assert.equal(a.g.u64(top + 65528), 1_000_000n);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(b.g.call('clock_time_get', Clockid.REALTIME, 0n, 64), 0);
+      assert.equal(a.g.call('clock_time_get', Clockid.REALTIME, 0n, 64), 0);
+      assert.equal(b.g.u64(64), FAKE_EPOCH_NS + BigInt(i) * 1_000_000n, 'each instance writes its own memory');
+      assert.equal(a.g.u64(64), FAKE_EPOCH_NS + BigInt(i) * 1_000_000n);
+    }
+    assert.equal(b.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), Errno.EFAULT, 'b did not grow');
+    a.rt.close();
+    b.rt.close();
+  });
 }
