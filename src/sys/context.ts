@@ -103,16 +103,29 @@ function wallParts(): [hi: number, lo: number] {
 }
 
 export function sysWalltime(): ClockSpec {
+  // The sub-millisecond digits come from the monotonic clock, whose millisecond boundaries are not
+  // Date.now()'s, so a reading can land up to 1 ms before the previous one. Such a step back is an
+  // artefact, never the host clock being set back (Date.now() itself would step): the previous
+  // reading is returned instead.
+  let lastHi = 0;
+  let lastLo = 0;
+  const read = (): void => {
+    const [hi, lo] = wallParts();
+    if (hi > lastHi || (hi === lastHi && lo >= lastLo) || (lastHi - hi) * TWO32 + (lastLo - lo) >= 1e6) {
+      lastHi = hi;
+      lastLo = lo;
+    }
+  };
   return {
     fn: () => {
-      const [hi, lo] = wallParts();
-      return (BigInt(hi) << 32n) | BigInt(lo);
+      read();
+      return (BigInt(lastHi) << 32n) | BigInt(lastLo);
     },
     resolution: 1000n,
     write: (dv, ptr) => {
-      const [hi, lo] = wallParts();
-      dv.setUint32(ptr, lo, true);
-      dv.setUint32(ptr + 4, hi, true);
+      read();
+      dv.setUint32(ptr, lastLo, true);
+      dv.setUint32(ptr + 4, lastHi, true);
     },
   };
 }

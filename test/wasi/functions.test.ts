@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ExitError, type FSConfig, instantiateWasi, memoryFS, newFSConfig, newModuleConfig } from '../../src/index.js';
 import { Clockid, Errno, Fdflags, Filetype, Fstflags, Oflags, RIGHTS_DIR, Rights, WASI_UNSTABLE, WhenceP1, WhenceUnstable } from '../../src/wasi/constants.js';
-import { FAKE_EPOCH_NS } from '../../src/sys/context.js';
+import { FAKE_EPOCH_NS, sysNanotime, sysWalltime } from '../../src/sys/context.js';
 import { testEngines } from '../support/engines.js';
 import { wat, watUnavailable } from '../support/wat.js';
 import { makeGuest } from './support.js';
@@ -468,3 +468,21 @@ for (const eng of testEngines()) {
     b.rt.close();
   });
 }
+
+test('host clocks: the wall clock never steps back between readings, the monotonic one never does', () => {
+  const wall = sysWalltime();
+  const mono = sysNanotime();
+  const dv = new DataView(new ArrayBuffer(8));
+  let prevW = wall.fn();
+  let prevM = mono.fn();
+  for (let i = 0; i < 200_000; i++) {
+    const w = i & 1 ? wall.fn() : (wall.write!(dv, 0), dv.getBigUint64(0, true));
+    const m = i & 1 ? mono.fn() : (mono.write!(dv, 0), dv.getBigUint64(0, true));
+    assert.ok(w >= prevW, `wall clock stepped back by ${prevW - w} ns`);
+    assert.ok(m >= prevM, 'monotonic clock stepped back');
+    prevW = w;
+    prevM = m;
+  }
+  const diff = Number(prevW / 1_000_000n) - Date.now();
+  assert.ok(Math.abs(diff) <= 2, `the wall clock is ${diff} ms off Date.now()`);
+});
