@@ -78,8 +78,12 @@ export interface File {
 
 /** A file system: a tree of files, directories and symbolic links. */
 export interface FS {
-  /** Opens a file or directory. `flags` are `OpenFlag` bits. */
-  open(path: string, flags: number): File | Errno;
+  /**
+   * Opens a file or directory. `flags` are `OpenFlag` bits. `parent`, when given, is an lstat of the
+   * path's parent directory that the caller made during this same operation (its walk): an FS that
+   * keeps directories open may take it as their current identity instead of looking again.
+   */
+  open(path: string, flags: number, parent?: Stat): File | Errno;
   /** Attributes of `path` itself (a symbolic link is not followed). */
   lstat(path: string): Stat | Errno;
   /** The target of a symbolic link (EINVAL when `path` is not one). */

@@ -219,15 +219,18 @@ export class HostDirFS implements FS {
    * from the root one component at a time. `keep` is a descriptor the caller still needs (not closed
    * to make room). Returns the descriptor, or -errno.
    */
-  private dirFd(dir: string, keep = -1): number {
+  private dirFd(dir: string, keep = -1, seen?: Stat): number {
     if (dir === '') return this.root0();
     const h = this.dirs.get(dir);
     if (h !== undefined) {
-      let st: fs.BigIntStats | undefined;
-      try {
-        st = fs.lstatSync(this.host(dir), LSTAT_BIG);
-      } catch (e) {
-        return -errnoOf(e);
+      // The caller's walk looked at it just now (see FS.open): no need to look again.
+      let st: { ino: bigint; dev: bigint } | undefined = seen;
+      if (st === undefined) {
+        try {
+          st = fs.lstatSync(this.host(dir), LSTAT_BIG);
+        } catch (e) {
+          return -errnoOf(e);
+        }
       }
       if (st !== undefined && st.ino === h.ino && st.dev === h.dev) return h.fd;
       this.drop(dir, h);
@@ -291,9 +294,9 @@ export class HostDirFS implements FS {
   }
 
   /** `/proc/self/fd/<parent>/<name>` for the last component of `path` (not the root), or an errno. */
-  private at(path: string, keep = -1): string | Errno {
+  private at(path: string, keep = -1, parent?: Stat): string | Errno {
     const slash = path.lastIndexOf('/');
-    const d = this.dirFd(slash < 0 ? '' : path.slice(0, slash), keep);
+    const d = this.dirFd(slash < 0 ? '' : path.slice(0, slash), keep, parent);
     if (d < 0) return -d;
     return `${PROC_FD}${d}/${slash < 0 ? path : path.slice(slash + 1)}`;
   }
@@ -315,7 +318,7 @@ export class HostDirFS implements FS {
     }
   }
 
-  open(path: string, flags: number): File | Errno {
+  open(path: string, flags: number, parent?: Stat): File | Errno {
     const f = openFlags(flags);
     const type = flags & OpenFlag.directory ? Filetype.DIRECTORY : -1;
     let fd: number;
@@ -340,7 +343,7 @@ export class HostDirFS implements FS {
       }
       return new HostFile(fd, this.root, flags, type);
     }
-    const p = this.at(path);
+    const p = this.at(path, -1, parent);
     if (isErrno(p)) return p;
     try {
       fd = fs.openSync(p, f | C.O_NOFOLLOW, 0o666);

@@ -34,6 +34,11 @@ export interface Resolved {
   stat: Stat | null;
   /** The last component does not exist (ENOENT there; earlier ones all exist). */
   missing: boolean;
+  /**
+   * lstat of the last component's parent directory, made by this walk (null when it made none: the
+   * start directory, after `..`, a mount point). FS.open may take it as the parent's current identity.
+   */
+  parentStat: Stat | null;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -115,7 +120,7 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
     parts.push(path);
     const mp = single.parts.length;
     const rel = base.length === mp ? path : mp === 0 ? `${base.join('/')}/${path}` : relPath(single, parts);
-    return { parts, mount: single, path: rel, isDot: false, trailingSlash: false, stat: null, missing: false };
+    return { parts, mount: single, path: rel, isDot: false, trailingSlash: false, stat: null, missing: false, parentStat: null };
   }
   const stack = base.slice();
   let depth = 0;
@@ -129,6 +134,9 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
   let isDot = false;
   let stat: Stat | null = null;
   let missing = false;
+  /** lstat of the directory on top of `stack`, when this walk made one. */
+  let top: Stat | null = null;
+  let parentStat: Stat | null = null;
   for (let i = 0; i < queue.length; i++) {
     const c = queue[i]!;
     const last = i === queue.length - 1;
@@ -141,17 +149,23 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
       if (depth === 0) return Errno.EPERM;
       stack.pop();
       depth--;
+      top = null;
       if (last) isDot = true;
       continue;
     }
     isDot = false;
     if (tooLong(c)) return Errno.ENAMETOOLONG;
+    const above: Stat | null = top;
+    parentStat = last ? above : null;
     stack.push(c);
     depth++;
     if (last && !follow && !trailingSlash) break;
     const m = single ?? mountOf(mounts, stack);
     if (!m) return Errno.ENOENT;
-    if (!single && isMountPoint(mounts, stack, m)) continue;
+    if (!single && isMountPoint(mounts, stack, m)) {
+      top = null;
+      continue;
+    }
     const fs: FS = m.fs;
     const rel = relPath(m, stack);
     const st = fs.lstat(rel);
@@ -170,6 +184,8 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
       if (target.charCodeAt(0) === 47) return Errno.EPERM;
       stack.pop();
       depth--;
+      top = above;
+      parentStat = null;
       const rest = queue.slice(i + 1);
       queue = target.split('/');
       // A target ending in '/' must name a directory, like a trailing slash.
@@ -185,8 +201,10 @@ export function resolve(mounts: readonly Mount[], base: readonly string[], path:
     }
     if (st.filetype !== 3 /* directory */ && (!last || trailingSlash)) return Errno.ENOTDIR;
     stat = st;
+    top = st;
   }
   const mount = single ?? mountOf(mounts, stack);
   if (!mount) return Errno.ENOENT;
-  return { parts: stack, mount, path: relPath(mount, stack), isDot, trailingSlash, stat, missing };
+  if (isDot) parentStat = null;
+  return { parts: stack, mount, path: relPath(mount, stack), isDot, trailingSlash, stat, missing, parentStat };
 }

@@ -182,12 +182,12 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
         flags |= OpenFlag.directory;
       }
       if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
-      let f = r.mount.fs.open(r.path, flags);
+      let f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
       if (f === Errno.ELOOP && follow && !r.isDot) {
         // The last component is a symbolic link: resolve it (inside the sandbox) and open its target.
         r = resolve(ctx.mounts, d.parts, path, true);
         if (isErrno(r)) return r;
-        f = r.mount.fs.open(r.path, flags);
+        f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
       }
       if (isErrno(f)) return f;
       const filetype = f.filetype;

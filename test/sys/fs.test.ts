@@ -264,6 +264,17 @@ test('resolve: component by component, .. bounded by the start directory, links 
   const atMount = resolve(nested, ['m', 'n'], 'x', false);
   assert.ok(!isErrno(atMount));
   assert.equal(atMount.path, 'x');
+  // parentStat: the walk's own lstat of the last component's parent, or null.
+  const ino = (p: string) => (m.lstat(p) as { ino: bigint }).ino;
+  assert.equal(ok(r([], 'a/b/c.txt', false)).parentStat?.ino, ino('a/b'));
+  assert.equal(ok(r([], 'a/b/c.txt')).parentStat?.ino, ino('a/b'));
+  assert.equal(ok(r([], 'a/b/nope', false)).parentStat?.ino, ino('a/b'), 'missing last component');
+  assert.equal(ok(r([], 'a/todir/c.txt')).parentStat?.ino, ino('a/b'), 'through a link');
+  assert.equal(ok(r([], 'a/tofile')).parentStat?.ino, ino('a/b'), 'a followed last link: its target\'s parent');
+  assert.equal(ok(r(['a'], 'b', false)).parentStat, null, 'the start directory was not looked at');
+  assert.equal(ok(r([], 'a/b/../b', false)).parentStat, null, 'after ..');
+  assert.equal(ok(r([], 'a/b/.')).parentStat, null);
+  assert.equal(ok(r([], 'a', false)).parentStat, null);
 });
 
 test('resolve: nested mounts, the longest guest prefix wins', () => {

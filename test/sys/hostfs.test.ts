@@ -14,6 +14,10 @@ import { newFSConfig, newModuleConfig, newRuntime } from '../../src/index.js';
 import { HostDirFS } from '../../src/sys/hostfs.js';
 import { Errno, type File, Filetype, OpenFlag, isErrno } from '../../src/sys/fs.js';
 import { SysContext } from '../../src/sys/context.js';
+import { Oflags } from '../../src/wasi/constants.js';
+import { testEngines } from '../support/engines.js';
+import { watUnavailable } from '../support/wat.js';
+import { makeGuest } from '../wasi/support.js';
 
 const R = OpenFlag.read | OpenFlag.nofollow;
 const W = OpenFlag.write | OpenFlag.create | OpenFlag.nofollow;
@@ -192,3 +196,51 @@ test('host FS: file types are learned when needed; no descriptor leaks across in
     w.done();
   }
 });
+
+test('host FS: a caller\'s parent lstat can only pick a directory the FS walked to itself', { skip: !linux && 'needs /proc' }, () => {
+  const w = world();
+  try {
+    const before = w.outside();
+    const h = new HostDirFS(w.box);
+    assert.equal(text(h.open('a/b/f.txt', R)), 'inside');
+    const kept = fs.statSync(path.join(w.box, 'a', 'b'), { bigint: true });
+    fs.renameSync(path.join(w.box, 'a', 'b'), path.join(w.box, 'a', 'b.real'));
+    fs.symlinkSync('../../out/b', path.join(w.box, 'a', 'b'));
+    // A stale (or made-up) parent stat naming the kept directory: the kept directory, never outside.
+    const stale = { dev: kept.dev, ino: kept.ino, filetype: Filetype.DIRECTORY, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+    assert.equal(text(h.open('a/b/f.txt', R, stale)), 'inside');
+    // One naming another directory (the outside one): not trusted, walked afresh, refused.
+    const out = fs.statSync(path.join(w.top, 'out', 'b'), { bigint: true });
+    assert.equal(h.open('a/b/f.txt', R, { ...stale, dev: out.dev, ino: out.ino }), Errno.EPERM);
+    assert.equal(w.outside(), before);
+    h.close();
+  } finally {
+    w.done();
+  }
+});
+
+for (const eng of testEngines()) {
+  test(`[${eng.name}] host FS through WASI: a rotated directory is never confused with its successor`, { skip: eng.unavailable ?? watUnavailable() ?? (!linux && 'needs /proc') }, () => {
+    const w = world();
+    try {
+      const { rt, g } = makeGuest(eng, newModuleConfig().withFSConfig(newFSConfig().withDirMount(w.box, '/box')));
+      const create = (p: string) => {
+        const [e, fd] = g.open(3, p, { oflags: Oflags.CREAT });
+        assert.equal(e, 0, p);
+        assert.equal(g.call('fd_close', fd), 0);
+      };
+      create('a/b/log.1');
+      fs.renameSync(path.join(w.box, 'a', 'b'), path.join(w.box, 'a', 'b.old'));
+      fs.mkdirSync(path.join(w.box, 'a', 'b'));
+      create('a/b/log.2');
+      assert.deepEqual(fs.readdirSync(path.join(w.box, 'a', 'b')), ['log.2']);
+      fs.rmSync(path.join(w.box, 'a', 'b'), { recursive: true });
+      fs.symlinkSync('../../out/b', path.join(w.box, 'a', 'b'));
+      assert.equal(g.open(3, 'a/b/log.3', { oflags: Oflags.CREAT })[0], 63 /* EPERM: the link leads out */);
+      assert.deepEqual(fs.readdirSync(path.join(w.top, 'out', 'b')), ['f.txt']);
+      rt.close();
+    } finally {
+      w.done();
+    }
+  });
+}
