@@ -358,6 +358,16 @@ export class HostDirFS implements FS {
   }
 
   /**
+   * FS.openBeneath: the pinned walk refuses a symbolic link on the way with EPERM, which here means
+   * "resolve it yourself" (null); a link in the last component is ELOOP, as for open.
+   */
+  openBeneath(path: string, flags: number): File | Errno | null {
+    if (!hasProcFd || !(flags & OpenFlag.nofollow)) return null;
+    const f = this.open(path, flags);
+    return f === Errno.EPERM ? null : f;
+  }
+
+  /**
    * Opens a path whose last component is a symbolic link, following it (for callers that do not ask
    * for O_NOFOLLOW; WASI's path_open resolves links itself). The descriptor's real path must be
    * inside the root afterwards, else EPERM.

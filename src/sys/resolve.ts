@@ -106,6 +106,21 @@ function isMountPoint(mounts: readonly Mount[], parts: readonly string[], m: Mou
 }
 
 /**
+ * For a path of plain names only — no '', '.', '..', no leading or trailing '/' — under one mount,
+ * where nothing could lead above `base` but a symbolic link: the mount, the guest components and the
+ * FS path, so an FS that refuses to follow links on the way (FS.openBeneath) can open it without a
+ * walk here. Null for anything else.
+ */
+export function plainPath(mounts: readonly Mount[], base: readonly string[], path: string): { mount: Mount; parts: string[]; path: string } | null {
+  if (mounts.length !== 1) return null;
+  const names = path.split('/');
+  for (const c of names) if (c === '' || c === '.' || c === '..') return null;
+  const mount = mounts[0]!;
+  const parts = base.concat(names);
+  return { mount, parts, path: relPath(mount, parts) };
+}
+
+/**
  * Resolves `path` against the directory `base` (guest components). `follow`: whether a symbolic link
  * in the last component is followed (a trailing slash always follows it).
  */

@@ -8,8 +8,9 @@
 
 import type { HostCaller, HostFunctionDef } from '../runtime/store.js';
 import { FdEntry, type SysContext } from '../sys/context.js';
-import { Filetype, OpenFlag, type Stat, isErrno } from '../sys/fs.js';
-import { type Resolved, decodePathAt, resolve } from '../sys/resolve.js';
+import { type File, Filetype, OpenFlag, type Stat, isErrno } from '../sys/fs.js';
+import type { Mount } from '../sys/fsconfig.js';
+import { type Resolved, decodePathAt, plainPath, resolve } from '../sys/resolve.js';
 import { Errno, FDFLAGS_ALL, Lookupflags, Oflags, RIGHTS_DIR, RIGHTS_FILE, Rights } from './constants.js';
 import { type Mem, type Variant, def, memOf, sysOf, writeFilestat } from './common.js';
 import { timesFrom } from './fd.js';
@@ -175,19 +176,37 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (oflags & Oflags.TRUNC) flags |= OpenFlag.truncate;
       if (oflags & Oflags.DIRECTORY) flags |= OpenFlag.directory;
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
-      let r = resolve(ctx.mounts, d.parts, path, false);
-      if (isErrno(r)) return r;
-      if (r.trailingSlash) {
-        if (r.missing && flags & OpenFlag.create) return Errno.EISDIR;
-        flags |= OpenFlag.directory;
+      // Several plain names: an FS that walks them itself without following links needs no walk here
+      // (one name is as quick through resolve). A link on the way: resolved below, the usual way.
+      let f: File | Errno | null = null;
+      let mount: Mount;
+      let parts: string[];
+      let isDot = false;
+      const plain = path.indexOf('/') > 0 ? plainPath(ctx.mounts, d.parts, path) : null;
+      if (plain !== null && plain.mount.fs.openBeneath !== undefined) f = plain.mount.fs.openBeneath(plain.path, flags);
+      if (f !== null) {
+        mount = plain!.mount;
+        parts = plain!.parts;
+      } else {
+        const r = resolve(ctx.mounts, d.parts, path, false);
+        if (isErrno(r)) return r;
+        if (r.trailingSlash) {
+          if (r.missing && flags & OpenFlag.create) return Errno.EISDIR;
+          flags |= OpenFlag.directory;
+        }
+        if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
+        f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
+        mount = r.mount;
+        parts = r.parts;
+        isDot = r.isDot;
       }
-      if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
-      let f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
-      if (f === Errno.ELOOP && follow && !r.isDot) {
+      if (f === Errno.ELOOP && follow && !isDot) {
         // The last component is a symbolic link: resolve it (inside the sandbox) and open its target.
-        r = resolve(ctx.mounts, d.parts, path, true);
+        const r = resolve(ctx.mounts, d.parts, path, true);
         if (isErrno(r)) return r;
         f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
+        mount = r.mount;
+        parts = r.parts;
       }
       if (isErrno(f)) return f;
       const filetype = f.filetype;
@@ -197,8 +216,8 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
         e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
         e.file = f;
       } else e = FdEntry.untyped(f, rb, ri); // the type is learned when first needed
-      e.mount = r.mount;
-      e.parts = r.parts;
+      e.mount = mount;
+      e.parts = parts;
       e.fdflags = fdflags;
       const nfd = ctx.add(e);
       mem.dv.setUint32(pFd, nfd, true);

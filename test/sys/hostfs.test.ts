@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { newFSConfig, newModuleConfig, newRuntime } from '../../src/index.js';
+import { memoryFS, newFSConfig, newModuleConfig, newRuntime } from '../../src/index.js';
 import { HostDirFS } from '../../src/sys/hostfs.js';
 import { Errno, type File, Filetype, OpenFlag, isErrno } from '../../src/sys/fs.js';
 import { SysContext } from '../../src/sys/context.js';
-import { Oflags } from '../../src/wasi/constants.js';
+import { Oflags, Rights } from '../../src/wasi/constants.js';
 import { testEngines } from '../support/engines.js';
 import { watUnavailable } from '../support/wat.js';
 import { makeGuest } from '../wasi/support.js';
@@ -239,6 +239,46 @@ for (const eng of testEngines()) {
       assert.equal(g.open(3, 'a/b/log.3', { oflags: Oflags.CREAT })[0], 63 /* EPERM: the link leads out */);
       assert.deepEqual(fs.readdirSync(path.join(w.top, 'out', 'b')), ['f.txt']);
       rt.close();
+    } finally {
+      w.done();
+    }
+  });
+}
+
+for (const eng of testEngines()) {
+  test(`[${eng.name}] host FS through WASI: deep paths opened without a walk answer as the walk does (memory FS alike)`, { skip: eng.unavailable ?? watUnavailable() ?? (!linux && 'needs /proc') }, () => {
+    const w = world();
+    try {
+      const tree: Record<string, string | null | { symlink: string }> = {
+        'a/b/f.txt': 'inside', 'a/file': 'file', 'a/lnk': { symlink: 'b' }, 'a/out': { symlink: '../..' },
+        'a/loop': { symlink: 'loop' }, 'a/b/flink': { symlink: 'f.txt' }, 'a/b/dangling': { symlink: 'nope' },
+      };
+      const host = path.join(w.top, 'tree');
+      for (const [p, v] of Object.entries(tree)) {
+        fs.mkdirSync(path.dirname(path.join(host, p)), { recursive: true });
+        if (typeof v === 'string') fs.writeFileSync(path.join(host, p), v);
+        else if (v !== null) fs.symlinkSync(v.symlink, path.join(host, p));
+      }
+      const kinds = [
+        makeGuest(eng, newModuleConfig().withFSConfig(newFSConfig().withDirMount(host, '/t'))),
+        makeGuest(eng, newModuleConfig().withFSConfig(newFSConfig().withFSMount(memoryFS(tree), '/t'))),
+      ];
+      const cases: [string, { oflags?: number; follow?: boolean; rights?: bigint }][] = [];
+      for (const p of ['a/b/f.txt', 'a/lnk/f.txt', 'a/out/x', 'a/out/tree/a/b/f.txt', 'a/file/x', 'a/missing/x', 'a/b/missing', 'a/loop/x', 'a/b/flink', 'a/b/dangling', 'a/b', `a/${'x'.repeat(300)}`, `a/b/${'y'.repeat(300)}`]) {
+        cases.push([p, {}], [p, { follow: false }], [p, { oflags: Oflags.DIRECTORY, rights: Rights.FD_READDIR }], [p, { rights: Rights.FD_WRITE }]);
+      }
+      cases.push(['a/b/new1', { oflags: Oflags.CREAT, rights: Rights.FD_WRITE }], ['a/b/f.txt', { oflags: Oflags.CREAT | Oflags.EXCL, rights: Rights.FD_WRITE }], ['a/lnk/new2', { oflags: Oflags.CREAT, rights: Rights.FD_WRITE }]);
+      for (const [p, o] of cases) {
+        const got = kinds.map(({ g }) => {
+          const [e, fd] = g.open(3, p, { rights: Rights.FD_READ, ...o });
+          if (e !== 0) return `errno ${e}`;
+          const r = g.read(fd);
+          g.call('fd_close', fd);
+          return r[0] === 0 ? `read ${JSON.stringify(r[1])}` : `read errno ${r[0]}`;
+        });
+        assert.equal(got[0], got[1], `${p} ${JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? String(v) : v))}: host directory vs memory FS`);
+      }
+      for (const k of kinds) k.rt.close();
     } finally {
       w.done();
     }
