@@ -57,7 +57,7 @@ const DIR_FLAGS = (O_PATH || C.O_RDONLY) | C.O_DIRECTORY | C.O_NOFOLLOW;
 /** Directories kept open per FS for the walk. */
 const MAX_DIRS = 32;
 
-/** Closes an FS's descriptors if it is dropped without close(). */
+/** Closes an FS's descriptors if it is dropped without close() (the set holds only its own). */
 const leaked = new FinalizationRegistry<Set<number>>((fds) => {
   for (const fd of fds) {
     try {
@@ -66,6 +66,7 @@ const leaked = new FinalizationRegistry<Set<number>>((fds) => {
       // already closed
     }
   }
+  fds.clear();
 });
 
 function errnoOf(e: unknown): Errno {
@@ -208,7 +209,6 @@ export class HostDirFS implements FS {
     if (this.rootFd < 0) {
       this.rootFd = fs.openSync(this.root, DIR_FLAGS);
       this.held.add(this.rootFd);
-      leaked.register(this, this.held, this);
     }
     return this.rootFd;
   }
