@@ -96,7 +96,11 @@ export class HostModuleBuilderImpl implements HostModuleBuilder {
     return this.add(f.name, () => new HostFunc(this.name, def));
   }
 
-  /** Adds an internal definition as is (WASI, spectest): its fn receives the engine's HostCaller. */
+  /**
+   * Adds an internal definition as is (WASI, spectest): its fn receives the engine's HostCaller. Unlike
+   * exportFunction, nothing flushes buffered guest writes before it runs (src/sys/writebehind.ts): a
+   * definition that lets anything observe files must do so itself (WASI's functions do, in sysOf).
+   */
   exportDef(def: HostFunctionDef): this {
     return this.add(def.name, () => new HostFunc(this.name, def));
   }
