@@ -130,13 +130,32 @@ export function sysWalltime(): ClockSpec {
   };
 }
 
-/** The host's monotonic clock, from 0 at instantiation (performance.now(): µs precision, exact in a double). */
+/** Node's process.hrtime: the monotonic clock in nanoseconds, as [seconds, nanoseconds]. */
+const hrtime = (globalThis as { process?: { hrtime?: () => [number, number] } }).process?.hrtime ?? null;
+
+/**
+ * The host's monotonic clock, from 0 at instantiation: process.hrtime() where there is one (1 ns
+ * resolution, and about 10 ns cheaper than performance.now(), which is the fallback: µs resolution).
+ * Exact in a double for 104 days.
+ */
 export function sysNanotime(): ClockSpec {
-  const start = performance.now();
-  const ns = () => Math.round((performance.now() - start) * 1e6);
+  let ns: () => number;
+  let resolution: bigint;
+  if (hrtime !== null) {
+    const [s0, n0] = hrtime();
+    ns = () => {
+      const t = hrtime();
+      return (t[0] - s0) * 1e9 + (t[1] - n0);
+    };
+    resolution = 1n;
+  } else {
+    const start = performance.now();
+    ns = () => Math.round((performance.now() - start) * 1e6);
+    resolution = 1000n;
+  }
   return {
     fn: () => BigInt(ns()),
-    resolution: 1000n,
+    resolution,
     write: (dv, ptr) => {
       const t = ns();
       dv.setUint32(ptr, t % TWO32, true);

@@ -485,4 +485,11 @@ test('host clocks: the wall clock never steps back between readings, the monoton
   }
   const diff = Number(prevW / 1_000_000n) - Date.now();
   assert.ok(Math.abs(diff) <= 2, `the wall clock is ${diff} ms off Date.now()`);
+  // Node: process.hrtime, to the nanosecond, in step with elapsed time.
+  assert.equal(mono.resolution, 1n);
+  const t0 = mono.fn();
+  const until = Date.now() + 20;
+  while (Date.now() < until);
+  const dt = mono.fn() - t0;
+  assert.ok(dt >= 19_000_000n && dt < 2_000_000_000n, `20 ms measured as ${dt} ns`);
 });
