@@ -38,6 +38,12 @@ const sections: Section[] = [
     },
     script: 'cli.js',
   },
+  {
+    name: 'wasi',
+    what: 'WASI host-call cost per call against node:wasi on one guest (targets: no slower on any call, random_get >= 5x faster)',
+    script: 'wasi.js',
+    args: ['200000'],
+  },
 ];
 
 const wanted = process.argv.slice(2);

@@ -23,7 +23,7 @@ import type { FSConfig } from '../src/sys/fsconfig.js';
  *   clock(n), random(n), open_file() -> fd, write(n, fd), open_close(n)
  * Written in WAT below and assembled once by hand-written encoding, so the bench needs no tools.
  */
-function guestBytes(): Uint8Array {
+export function guestBytes(): Uint8Array {
   const b: number[] = [];
   const u = (n: number) => {
     do {

@@ -33,6 +33,7 @@ import { MemoryView } from './api-memory.js';
 import type { EngineInstance, EngineKind, EngineModule } from './engine.js';
 import type { ExternVal, FuncInst, GlobalInst, HostCaller, MemoryInst, TableInst } from './store.js';
 import { fromRaw, toRaw } from './values.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 
 /** Store objects behind public views, for wasmbox's own tools (spec runner, CLI) — not exported publicly. */
 export const internals = {
@@ -196,10 +197,13 @@ export class ExportedFunctionImpl implements ExportedFunction {
     try {
       res = this.f.invoke(raw);
     } catch (e) {
+      // Control is back with the host: nothing the guest wrote may stay buffered (src/sys/writebehind.ts).
+      if (pending.file !== null) flushWrites();
       // A guest that exits (WASI proc_exit) is done: its module is closed, whatever the code.
       if (e instanceof ExitError) this.owner.close();
       throw e;
     }
+    if (pending.file !== null) flushWrites();
     return t.results.map((r, i) => fromRaw(r, res[i]));
   }
 }

@@ -8,7 +8,7 @@ import { CompileError, ExitError } from '../api/errors.js';
 import { allFeatures } from '../api/features.js';
 import type { CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
 import { decodeModule } from '../binary/decode.js';
-import type { Module, ValType } from '../binary/types.js';
+import { ExternKind, type Module, type ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
 import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
 import { openCached } from './compilation-cache.js';
@@ -16,6 +16,7 @@ import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
 import { SysContext } from '../sys/context.js';
+import { disableWriteBehind } from '../sys/writebehind.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
 
 export interface EngineSet {
@@ -59,6 +60,10 @@ function checkModuleConfig(c: ModuleConfig): void {
   for (const s of c.startFunctions) {
     if (typeof s !== 'string') throw new TypeError('ModuleConfig.startFunctions must be strings');
   }
+}
+
+function usesSharedMemory(m: Module): boolean {
+  return m.memories.some((t) => t.shared) || m.imports.some((i) => i.desc.kind === ExternKind.memory && !!i.desc.type.shared);
 }
 
 function toBytes(b: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -147,6 +152,9 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
+    // Another thread could learn of a buffered write through a shared memory without any host call
+    // here, so a thread running such a module never buffers writes again (src/sys/writebehind.ts).
+    if (usesSharedMemory(c.module)) disableWriteBehind();
     // The instance's system resources (WASI): built and checked before anything runs, closed with it.
     const sys = new SysContext(config);
     let ei;

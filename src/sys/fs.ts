@@ -78,8 +78,18 @@ export interface File {
 
 /** A file system: a tree of files, directories and symbolic links. */
 export interface FS {
-  /** Opens a file or directory. `flags` are `OpenFlag` bits. */
-  open(path: string, flags: number): File | Errno;
+  /**
+   * Opens a file or directory. `flags` are `OpenFlag` bits. `parent`, when given, is an lstat of the
+   * path's parent directory that the caller made during this same operation (its walk): an FS that
+   * keeps directories open may take it as their current identity instead of looking again.
+   */
+  open(path: string, flags: number, parent?: Stat): File | Errno;
+  /**
+   * Optional: opens a path the caller has not walked — plain names, no `.`/`..` — as `open` would,
+   * but refusing to follow a symbolic link anywhere: null when it meets one (or cannot tell), and the
+   * caller then resolves the path itself. Only for an FS that can do this without a race.
+   */
+  openBeneath?(path: string, flags: number): File | Errno | null;
   /** Attributes of `path` itself (a symbolic link is not followed). */
   lstat(path: string): Stat | Errno;
   /** The target of a symbolic link (EINVAL when `path` is not one). */

@@ -4,7 +4,7 @@
 // here: instantiation checks the config where it uses it, naming the mount.
 
 import type { FS } from './fs.js';
-import { hostDirFS } from './hostfs.js';
+import { HostDirFS } from './hostfs.js';
 import { readOnlyFS } from './readonly.js';
 
 export interface MountSpec {
@@ -60,6 +60,8 @@ export interface Mount {
   readonly name: string;
   readonly parts: readonly string[];
   readonly fs: FS;
+  /** Releases what the mount holds (host directory mounts the config made: their descriptors). */
+  readonly close?: () => void;
 }
 
 const FS_METHODS = ['open', 'lstat', 'readlink', 'mkdir', 'rmdir', 'unlink', 'rename', 'link', 'symlink', 'lutimes'] as const;
@@ -74,10 +76,13 @@ export function makeMounts(c: FSConfig | undefined): Mount[] {
     const parts = m.guestPath.split('/').filter((p: string) => p !== '' && p !== '.');
     if (parts.includes('..')) throw new TypeError(`${what}: the guest path must not contain ".."`);
     let fs: FS;
+    let close: (() => void) | undefined;
     if (m.hostDir !== undefined) {
       if (typeof m.hostDir !== 'string') throw new TypeError(`${what}: the host directory must be a string`);
       try {
-        fs = hostDirFS(m.hostDir);
+        const h = new HostDirFS(m.hostDir);
+        fs = h;
+        close = () => h.close();
       } catch (e) {
         throw new TypeError(`${what}: ${(e as Error).message}`);
       }
@@ -88,6 +93,6 @@ export function makeMounts(c: FSConfig | undefined): Mount[] {
       }
     }
     if (m.readOnly) fs = readOnlyFS(fs);
-    return { name: m.guestPath === '' ? '/' : m.guestPath, parts, fs };
+    return { name: m.guestPath === '' ? '/' : m.guestPath, parts, fs, ...(close ? { close } : {}) };
   });
 }

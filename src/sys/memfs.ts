@@ -24,8 +24,16 @@ let nextDev = 1n;
 /** Inode numbers of nodes made in memory: a high range, apart from a lower FS's real inodes. */
 const FRESH_INO = 1n << 62n;
 
+let lastMs = -1;
+let lastNs = 0n;
+/** The wall clock in nanoseconds (millisecond resolution; the bigint is made once per millisecond). */
 function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastNs = BigInt(ms) * 1_000_000n;
+  }
+  return lastNs;
 }
 
 interface Lower {

@@ -47,13 +47,13 @@ class ReadOnlyFS implements FS {
   constructor(fs: FS) {
     this.fs = fs;
   }
-  open(path: string, flags: number): File | Errno {
+  open(path: string, flags: number, parent?: Stat): File | Errno {
     if (flags & MUTATING_OPEN) {
       // Creating something that exists exclusively is still EEXIST; otherwise the mount refuses.
       if (flags & OpenFlag.create && flags & OpenFlag.exclusive && !isErrno(this.fs.lstat(path))) return Errno.EEXIST;
       return Errno.EROFS;
     }
-    const f = this.fs.open(path, flags);
+    const f = this.fs.open(path, flags, parent);
     return isErrno(f) ? f : new ReadOnlyFile(f);
   }
   lstat(path: string): Stat | Errno {

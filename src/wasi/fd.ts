@@ -13,7 +13,8 @@ import type { HostCaller, HostFunctionDef } from '../runtime/store.js';
 import type { FdEntry, SysContext } from '../sys/context.js';
 import { isErrno } from '../sys/fs.js';
 import { Dirent, Errno, Fdflags, FDFLAGS_ALL, Fdstat, Filetype, Fstflags, Prestat, Rights } from './constants.js';
-import { MAX_OFFSET, type Mem, type Variant, def, fdWith, memOf, sysOf, writeFilestat } from './common.js';
+import { type WriteBehindFn, flushWrites, pending, writeBehindKey } from '../sys/writebehind.js';
+import { MAX_OFFSET, type Mem, type Variant, def, fdWith, memOf, sysForWrite, sysOf, writeFilestat } from './common.js';
 
 const { FD_READ, FD_WRITE, FD_SEEK, FD_TELL } = Rights;
 
@@ -63,6 +64,29 @@ function writeIovs(e: FdEntry, mem: Mem, iovs: number, n: number, pos: number | 
   return total;
 }
 
+/**
+ * Writes the iovecs at `pos` through a file's write-behind method (src/sys/writebehind.ts), which
+ * may buffer them; returns bytes written or -errno.
+ */
+function writeIovsBehind(wb: WriteBehindFn, f: unknown, mem: Mem, iovs: number, n: number, pos: number): number {
+  const dv = mem.dv;
+  const u8 = mem.u8;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const p = dv.getUint32(iovs + i * 8, true);
+    const l = dv.getUint32(iovs + i * 8 + 4, true);
+    if (l === 0) continue;
+    const r = wb.call(f, u8, p, l, pos + total);
+    if (r < 0) return total > 0 ? total : r;
+    total += r;
+    if (r < l) break;
+  }
+  return total;
+}
+
+/** Fdflags that make fd_write skip the write-behind buffer. */
+const UNBUFFERED = Fdflags.APPEND | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC;
+
 /** Resolves the NOW flags and validates fst_flags (EINVAL for a time and its NOW together, or unknown bits). */
 export function timesFrom(ctx: SysContext, atim: bigint, mtim: bigint, fst: number): [bigint | null, bigint | null] | Errno {
   if (fst & ~15) return Errno.EINVAL;
@@ -109,8 +133,9 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
       const e = ctx.fds[fd];
       if (e === undefined) return Errno.EBADF;
       ctx.remove(fd);
-      e.close();
-      return Errno.ESUCCESS;
+      // The descriptor is gone either way; an error (e.g. from writing out buffered bytes) is reported.
+      const r = e.close();
+      return r === Errno.EBADF ? Errno.ESUCCESS : r;
     }),
     /** fd_datasync(fd) -> errno. Errors: EBADF, EINVAL (a stream), ENOTCAPABLE (no FD_DATASYNC). */
     def('fd_datasync', (c: HostCaller, fd: number) => {
@@ -448,10 +473,14 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
     /**
      * fd_write(fd, iovs: ciovec_array, iovs_len) -> nwritten u32. Files: at the position (or the end
      * with APPEND, after which the position is the end), which advances. Streams: everything is written.
+     * Small writes to a host file may be buffered until the next flush point (src/sys/writebehind.ts);
+     * an I/O error found then is returned by a later fd_write, fd_sync, fd_datasync or fd_close.
      * Errors: EBADF (no fd, stdin, no FD_WRITE), EISDIR, EFAULT, I/O errors (ENOSPC, EROFS…).
      */
     def('fd_write', (c: HostCaller, fd: number, iovs: number, n: number, pNw: number) => {
-      const e = sysOf(c).fds[fd];
+      const e = sysForWrite(c).fds[fd];
+      // The one flush point this function may skip: a write continuing the buffered file's run.
+      if (pending.file !== null && (e === undefined || pending.file !== (e.file as unknown))) flushWrites();
       if (e === undefined) return Errno.EBADF;
       if (e.kind === 'dir') return Errno.EBADF;
       if (!(e.rightsBase & FD_WRITE)) return Errno.EBADF;
@@ -467,7 +496,8 @@ export function fdFunctions(v: Variant): HostFunctionDef[] {
           const st = e.file!.stat();
           if (!isErrno(st)) e.pos = Number(st.size);
         } else {
-          r = writeIovs(e, mem, iovs, n, e.pos);
+          const wb = (e.file as unknown as Record<symbol, WriteBehindFn | undefined>)[writeBehindKey];
+          r = wb !== undefined && !(e.fdflags & UNBUFFERED) ? writeIovsBehind(wb, e.file, mem, iovs, n, e.pos) : writeIovs(e, mem, iovs, n, e.pos);
           if (r > 0) e.pos += r;
         }
       } else {

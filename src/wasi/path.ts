@@ -8,11 +8,16 @@
 
 import type { HostCaller, HostFunctionDef } from '../runtime/store.js';
 import { FdEntry, type SysContext } from '../sys/context.js';
-import { Filetype, OpenFlag, type Stat, isErrno } from '../sys/fs.js';
-import { type Resolved, decodePath, resolve } from '../sys/resolve.js';
+import { type File, Filetype, OpenFlag, type Stat, isErrno } from '../sys/fs.js';
+import type { Mount } from '../sys/fsconfig.js';
+import { type Resolved, decodePathAt, plainPath, resolve } from '../sys/resolve.js';
 import { Errno, FDFLAGS_ALL, Lookupflags, Oflags, RIGHTS_DIR, RIGHTS_FILE, Rights } from './constants.js';
 import { type Mem, type Variant, def, memOf, sysOf, writeFilestat } from './common.js';
 import { timesFrom } from './fd.js';
+
+/** Base rights for which path_open opens for reading, and for writing. */
+const OPEN_READ = Rights.FD_READ | Rights.FD_READDIR;
+const OPEN_WRITE = Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
 
 /**
  * The directory entry for `fd` holding `rights`, else EBADF (no such fd, or not a directory) or
@@ -32,7 +37,7 @@ function pathAt(mem: Mem, ptr: number, len: number): string | Errno {
   ptr >>>= 0;
   len >>>= 0;
   if (!mem.ok(ptr, len)) return Errno.EFAULT;
-  return decodePath(mem.u8.subarray(ptr, ptr + len));
+  return decodePathAt(mem.u8, ptr, len);
 }
 
 /** Splits trailing slashes off a path ("a/b//" -> ["a/b", true]); "/"-only paths are left alone. */
@@ -180,55 +185,69 @@ export function pathFunctions(v: Variant): HostFunctionDef[] {
       if (oflags & Oflags.CREAT && !(d.rightsBase & Rights.PATH_CREATE_FILE)) return Errno.ENOTCAPABLE;
       if (oflags & Oflags.TRUNC && !(d.rightsBase & Rights.PATH_FILESTAT_SET_SIZE)) return Errno.EPERM;
       const rb = BigInt.asUintN(64, base), ri = BigInt.asUintN(64, inh);
-      if ((rb & ~d.rightsInheriting) !== 0n || (ri & ~d.rightsInheriting) !== 0n) return Errno.ENOTCAPABLE;
+      if (((rb | ri) & ~d.rightsInheriting) !== 0n) return Errno.ENOTCAPABLE;
       let flags = OpenFlag.nofollow;
-      if (rb & (Rights.FD_READ | Rights.FD_READDIR)) flags |= OpenFlag.read;
-      if (rb & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) flags |= OpenFlag.write;
+      if (rb & OPEN_READ) flags |= OpenFlag.read;
+      if (rb & OPEN_WRITE) flags |= OpenFlag.write;
       if (!(flags & (OpenFlag.read | OpenFlag.write))) flags |= OpenFlag.read;
       if (oflags & Oflags.CREAT) flags |= OpenFlag.create;
       if (oflags & Oflags.EXCL) flags |= OpenFlag.exclusive;
       if (oflags & Oflags.TRUNC) flags |= OpenFlag.truncate;
       if (oflags & Oflags.DIRECTORY) flags |= OpenFlag.directory;
       const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
-      let r = resolve(ctx.mounts, d.parts, path, false);
-      if (isErrno(r)) return r;
-      if (r.trailingSlash) {
-        if (r.missing && flags & OpenFlag.create) return Errno.EISDIR;
-        flags |= OpenFlag.directory;
+      // Several plain names: an FS that walks them itself without following links needs no walk here
+      // (one name is as quick through resolve). A link on the way: resolved below, the usual way.
+      let f: File | Errno | null = null;
+      let mount: Mount;
+      let parts: string[];
+      let isDot = false;
+      const plain = path.indexOf('/') > 0 ? plainPath(ctx.mounts, d.parts, path) : null;
+      if (plain !== null && plain.mount.fs.openBeneath !== undefined) f = plain.mount.fs.openBeneath(plain.path, flags);
+      if (f !== null) {
+        mount = plain!.mount;
+        parts = plain!.parts;
+      } else {
+        const r = resolve(ctx.mounts, d.parts, path, false);
+        if (isErrno(r)) return r;
+        if (r.trailingSlash) {
+          if (r.missing && flags & OpenFlag.create) return Errno.EISDIR;
+          flags |= OpenFlag.directory;
+        }
+        if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
+        f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
+        mount = r.mount;
+        parts = r.parts;
+        isDot = r.isDot;
       }
-      if (r.isDot && (flags & OpenFlag.create) && (flags & OpenFlag.exclusive)) return Errno.EEXIST;
-      let f = r.mount.fs.open(r.path, flags);
-      // Opened without following, a final symbolic link fails: ELOOP, or ENOTDIR on Linux when
-      // DIRECTORY was asked for. Then either follow it ourselves (inside the sandbox) or say ELOOP, as
-      // wasmtime does for both.
-      if ((f === Errno.ELOOP || f === Errno.ENOTDIR) && !r.isDot && !r.missing) {
-        const st = r.mount.fs.lstat(r.path);
-        if (!isErrno(st) && st.filetype === Filetype.SYMBOLIC_LINK) {
+      // Opened without following, a final symbolic link fails: ELOOP (or ENOTDIR where a host says so
+      // for DIRECTORY). Then either follow it ourselves (inside the sandbox) or say ELOOP, as wasmtime
+      // does for both.
+      if ((f === Errno.ELOOP || f === Errno.ENOTDIR) && !isDot) {
+        const r0 = resolve(ctx.mounts, d.parts, path, false);
+        const st = isErrno(r0) || r0.missing ? null : r0.mount.fs.lstat(r0.path);
+        if (st !== null && !isErrno(st) && st.filetype === Filetype.SYMBOLIC_LINK) {
           if (!follow) return Errno.ELOOP;
-          r = resolve(ctx.mounts, d.parts, path, true);
+          const r = resolve(ctx.mounts, d.parts, path, true);
           if (isErrno(r)) return r;
           if (r.missing && !(flags & OpenFlag.create)) return Errno.ENOENT;
-          f = r.mount.fs.open(r.path, flags);
+          f = r.mount.fs.open(r.path, flags, r.parentStat ?? undefined);
+          mount = r.mount;
+          parts = r.parts;
         }
       }
       if (isErrno(f)) return f;
-      let filetype = f.filetype;
-      if (typeof filetype !== 'number') {
-        const st = f.stat();
-        if (isErrno(st)) {
-          f.close();
-          return st;
-        }
-        filetype = st.filetype;
-      }
-      const isDir = filetype === Filetype.DIRECTORY;
-      const e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
-      e.file = f;
-      e.mount = r.mount;
-      e.parts = r.parts;
+      const filetype = f.filetype;
+      let e: FdEntry;
+      if (typeof filetype === 'number') {
+        const isDir = filetype === Filetype.DIRECTORY;
+        e = new FdEntry(isDir ? 'dir' : 'file', filetype, rb & (isDir ? RIGHTS_DIR : RIGHTS_FILE), ri);
+        e.file = f;
+      } else e = FdEntry.untyped(f, rb, ri); // the type is learned when first needed
+      e.mount = mount;
+      e.parts = parts;
       e.fdflags = fdflags;
       const nfd = ctx.add(e);
-      memOf(c).dv.setUint32(pFd, nfd, true);
+      mem.dv.setUint32(pFd, nfd, true);
       return Errno.ESUCCESS;
     }),
     /**

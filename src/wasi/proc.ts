@@ -134,14 +134,18 @@ export function procFunctions(): HostFunctionDef[] {
      * proc_exit(rval: exitcode u32): ends the guest. Code 0 finishes `_start` normally; any other code
      * makes instantiate (or the call) throw ExitError with `exitCode`. The module is closed either way.
      */
-    def('proc_exit', (_c: HostCaller, code: number) => {
+    def('proc_exit', (c: HostCaller, code: number) => {
+      sysOf(c);
       throw new ExitError(code >>> 0);
     }),
     /**
      * proc_raise(sig: signal) -> errno. Signals are never delivered (the host process is never
      * signalled): ENOSYS for every valid signal, EINVAL for numbers past SIGSYS (30).
      */
-    def('proc_raise', (_c: HostCaller, sig: number) => (sig >>> 0 > 30 ? Errno.EINVAL : Errno.ENOSYS)),
+    def('proc_raise', (c: HostCaller, sig: number) => {
+      sysOf(c);
+      return sig >>> 0 > 30 ? Errno.EINVAL : Errno.ENOSYS;
+    }),
     /** sched_yield() -> errno: calls the configured osyield (default: nothing). */
     def('sched_yield', (c: HostCaller) => {
       sysOf(c).osyield();

@@ -243,6 +243,38 @@ test('resolve: component by component, .. bounded by the start directory, links 
   assert.equal(decodePath(new Uint8Array([0xff, 0xfe])), Errno.EILSEQ);
   assert.equal(decodePath(new Uint8Array(5000)), Errno.ENAMETOOLONG);
   assert.equal(decodePath(new TextEncoder().encode('héllo')), 'héllo');
+  // The short-ASCII fast path and its edges.
+  assert.equal(decodePath(new TextEncoder().encode('plain.txt')), 'plain.txt');
+  assert.equal(decodePath(new Uint8Array([0x61, 0x62, 0xff])), Errno.EILSEQ, 'invalid UTF-8 after ASCII');
+  assert.equal(decodePath(new TextEncoder().encode('a'.repeat(127) + 'é')), 'a'.repeat(127) + 'é');
+  assert.equal(decodePath(new Uint8Array([...new TextEncoder().encode('a'.repeat(200)), 0])), Errno.EINVAL, 'NUL past the fast path');
+  // One name, not followed (resolve's fast path): same answers as the general walk.
+  for (const base of [[], ['a'], ['a', 'b']]) {
+    for (const name of ['c.txt', 'nope', 'loop', 'é'.repeat(85)]) {
+      const fast = ok(r(base, name, false));
+      const slow = ok(r(base, `./${name}`, false));
+      assert.deepEqual({ ...fast, mount: null }, { ...slow, mount: null }, `${base.join('/')}/${name}`);
+    }
+  }
+  assert.equal(r([], 'é'.repeat(128), false), Errno.ENAMETOOLONG, '256 bytes in 128 characters');
+  const nested = makeMounts(newFSConfig().withFSMount(memoryFS({ 'x/y': '' }), '/m/n'));
+  const fromMount = resolve(nested, ['m', 'n', 'x'], 'y', false);
+  assert.ok(!isErrno(fromMount));
+  assert.deepEqual([fromMount.parts, fromMount.path], [['m', 'n', 'x', 'y'], 'x/y']);
+  const atMount = resolve(nested, ['m', 'n'], 'x', false);
+  assert.ok(!isErrno(atMount));
+  assert.equal(atMount.path, 'x');
+  // parentStat: the walk's own lstat of the last component's parent, or null.
+  const ino = (p: string) => (m.lstat(p) as { ino: bigint }).ino;
+  assert.equal(ok(r([], 'a/b/c.txt', false)).parentStat?.ino, ino('a/b'));
+  assert.equal(ok(r([], 'a/b/c.txt')).parentStat?.ino, ino('a/b'));
+  assert.equal(ok(r([], 'a/b/nope', false)).parentStat?.ino, ino('a/b'), 'missing last component');
+  assert.equal(ok(r([], 'a/todir/c.txt')).parentStat?.ino, ino('a/b'), 'through a link');
+  assert.equal(ok(r([], 'a/tofile')).parentStat?.ino, ino('a/b'), 'a followed last link: its target\'s parent');
+  assert.equal(ok(r(['a'], 'b', false)).parentStat, null, 'the start directory was not looked at');
+  assert.equal(ok(r([], 'a/b/../b', false)).parentStat, null, 'after ..');
+  assert.equal(ok(r([], 'a/b/.')).parentStat, null);
+  assert.equal(ok(r([], 'a', false)).parentStat, null);
 });
 
 test('resolve: nested mounts, the longest guest prefix wins', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ExitError, type FSConfig, instantiateWasi, memoryFS, newFSConfig, newModuleConfig } from '../../src/index.js';
 import { Clockid, Errno, Fdflags, Filetype, Fstflags, Oflags, RIGHTS_DIR, Rights, WASI_UNSTABLE, WhenceP1, WhenceUnstable } from '../../src/wasi/constants.js';
-import { FAKE_EPOCH_NS } from '../../src/sys/context.js';
+import { FAKE_EPOCH_NS, sysNanotime, sysWalltime } from '../../src/sys/context.js';
 import { testEngines } from '../support/engines.js';
 import { wat, watUnavailable } from '../support/wat.js';
 import { makeGuest } from './support.js';
@@ -264,6 +264,23 @@ for (const eng of testEngines()) {
         assert.deepEqual(g.write(d, 'x'), [Errno.EBADF, -1]);
         assert.equal(g.call('fd_filestat_set_size', d, 0n), Errno.EBADF);
         assert.equal(g.call('fd_allocate', d, 0n, 1n), Errno.EBADF);
+        // Without O_DIRECTORY a directory is still a directory descriptor (a host FS learns the type
+        // only when something needs it): its type, its rights limited to a directory's, readdir.
+        const [eu, du] = g.open(FD, 'sub', { rights: Rights.FD_SEEK | Rights.FD_READDIR | Rights.FD_READ | Rights.PATH_OPEN });
+        assert.equal(eu, 0);
+        assert.deepEqual(g.read(du), [Errno.EBADF, '']);
+        assert.equal(g.call('fd_fdstat_get', du, 0), 0);
+        assert.equal(g.mem.readByte(0), Filetype.DIRECTORY);
+        assert.equal(g.u64(8), Rights.FD_READDIR | Rights.PATH_OPEN, 'a directory has no seek or read right');
+        assert.deepEqual(g.readdir(du)[1].map((x) => x.name), ['.', '..']);
+        assert.equal(g.open(du, '../hello.txt', { rights: 0n })[0], Errno.EPERM, 'and is its own boundary');
+        assert.equal(g.call('fd_close', du), 0);
+        const [ef, fu] = g.open(FD, 'hello.txt', { rights: Rights.FD_SEEK | Rights.FD_READDIR | Rights.FD_READ });
+        assert.equal(ef, 0);
+        assert.equal(g.call('fd_fdstat_get', fu, 0), 0);
+        assert.equal(g.mem.readByte(0), Filetype.REGULAR_FILE);
+        assert.equal(g.u64(8), Rights.FD_SEEK | Rights.FD_READ, 'a file has no readdir right');
+        assert.equal(g.call('fd_close', fu), 0);
         // streams
         assert.equal(g.call('fd_seek', 1, 0n, WhenceP1.CUR, 0), Errno.ESPIPE);
         assert.equal(g.call('fd_fdstat_get', 1, 0), 0);
@@ -436,4 +453,49 @@ for (const eng of testEngines()) {
     assert.deepEqual([g.u32(0), g.u64(ev), g.mem.readUint16Le(ev + 8)], [1, 7n, 0]);
     rt.close();
   });
+
+  test(`[${eng.name}] memory views: a grown memory, and instances taking turns`, { skip }, () => {
+    const a = makeGuest(eng);
+    const b = makeGuest(eng);
+    const top = 2 * 65536;
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), Errno.EFAULT, 'past the end');
+    assert.equal(a.g.mem.grow(1), 2);
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), 0, 'the views follow the growth');
+    assert.equal(a.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top + 65528), 0);
+    assert.equal(a.g.u64(top + 65528), 1_000_000n);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(b.g.call('clock_time_get', Clockid.REALTIME, 0n, 64), 0);
+      assert.equal(a.g.call('clock_time_get', Clockid.REALTIME, 0n, 64), 0);
+      assert.equal(b.g.u64(64), FAKE_EPOCH_NS + BigInt(i) * 1_000_000n, 'each instance writes its own memory');
+      assert.equal(a.g.u64(64), FAKE_EPOCH_NS + BigInt(i) * 1_000_000n);
+    }
+    assert.equal(b.g.call('clock_time_get', Clockid.MONOTONIC, 0n, top), Errno.EFAULT, 'b did not grow');
+    a.rt.close();
+    b.rt.close();
+  });
 }
+
+test('host clocks: the wall clock never steps back between readings, the monotonic one never does', () => {
+  const wall = sysWalltime();
+  const mono = sysNanotime();
+  const dv = new DataView(new ArrayBuffer(8));
+  let prevW = wall.fn();
+  let prevM = mono.fn();
+  for (let i = 0; i < 200_000; i++) {
+    const w = i & 1 ? wall.fn() : (wall.write!(dv, 0), dv.getBigUint64(0, true));
+    const m = i & 1 ? mono.fn() : (mono.write!(dv, 0), dv.getBigUint64(0, true));
+    assert.ok(w >= prevW, `wall clock stepped back by ${prevW - w} ns`);
+    assert.ok(m >= prevM, 'monotonic clock stepped back');
+    prevW = w;
+    prevM = m;
+  }
+  const diff = Number(prevW / 1_000_000n) - Date.now();
+  assert.ok(Math.abs(diff) <= 2, `the wall clock is ${diff} ms off Date.now()`);
+  // Node: process.hrtime, to the nanosecond, in step with elapsed time.
+  assert.equal(mono.resolution, 1n);
+  const t0 = mono.fn();
+  const until = Date.now() + 20;
+  while (Date.now() < until);
+  const dt = mono.fn() - t0;
+  assert.ok(dt >= 19_000_000n && dt < 2_000_000_000n, `20 ms measured as ${dt} ns`);
+});

@@ -26,7 +26,43 @@ function guestWat(module: string): string {
     const gets = ps.map((_, i) => `local.get ${i}`).join(' ');
     lines.push(`(func (export "w_${f.name}") ${params} ${result} ${gets} call $${f.name})`);
   }
+  lines.push(batchWat(module));
   return `(module\n${lines.join('\n')}\n(memory (export "memory") 2)\n)`;
+}
+
+/** The WASI functions of a snapshot, in the order `batch` numbers them. */
+function functionsOf(module: string) {
+  return WASI_FUNCTIONS.filter((f) => !(module === WASI_UNSTABLE && f.name === 'sock_accept'));
+}
+
+/** Bytes per `batch` entry: u32 function number, u32 errno (out), then one 8-byte slot per argument. */
+const ENTRY = 8 + 9 * 8;
+
+/**
+ * `batch(ptr, n)`: runs n WASI calls described in memory, one after the other, inside one call into
+ * the guest — so nothing returns to the host between them (a write-behind buffer stays pending from
+ * one to the next). Each entry: function number (functionsOf order), errno written back at +4, and
+ * the arguments in 8-byte slots from +8 (i32 in the low half). A call that traps ends the batch.
+ */
+function batchWat(module: string): string {
+  const fns = functionsOf(module);
+  const cases = fns.map((f) => {
+    const loads = f.params.map(([, k], i) => (paramWasmType(k) === 'i64' ? `(i64.load offset=${8 + 8 * i} (local.get $p))` : `(i32.load offset=${8 + 8 * i} (local.get $p))`)).join(' ');
+    const call = `(call $${f.name} ${loads})`;
+    return f.returnsErrno ? `(i32.store offset=4 (local.get $p) ${call}) (br $end)` : `${call} (br $end)`;
+  });
+  // A switch: block $b0 is innermost; after its end comes case 0, and so on.
+  let body = `(br_table ${fns.map((_, i) => `$b${i}`).join(' ')} $end (i32.load (local.get $p)))`;
+  fns.forEach((_, i) => {
+    body = `(block $b${i} ${body}) ${cases[i]}`;
+  });
+  return `(func (export "batch") (param $p i32) (param $n i32)
+  (block $done (loop $next
+    (br_if $done (i32.eqz (local.get $n)))
+    (block $end ${body})
+    (local.set $p (i32.add (local.get $p) (i32.const ${ENTRY})))
+    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+    (br $next))))`;
 }
 
 /** Scratch memory starts here; [0, 1024) is left for results. */
@@ -37,8 +73,11 @@ export class Guest {
   readonly mem: Memory;
   private top = HEAP;
 
-  constructor(inst: ModuleInstance) {
+  readonly module: string;
+
+  constructor(inst: ModuleInstance, module = WASI_P1) {
     this.inst = inst;
+    this.module = module;
     this.mem = inst.memory()!;
   }
 
@@ -46,6 +85,34 @@ export class Guest {
   call(name: string, ...args: (number | bigint)[]): number {
     const r = this.inst.exportedFunction(`w_${name}`)!.call(...args);
     return r[0] as number;
+  }
+
+  /**
+   * Runs the calls one after the other inside one guest call (see batchWat), returning their errnos.
+   * Pointers the calls need must be allocated beforehand (e.g. with `iov`).
+   */
+  batch(...calls: [name: string, ...args: (number | bigint)[]][]): number[] {
+    const fns = functionsOf(this.module);
+    const base = this.alloc(calls.length * ENTRY);
+    calls.forEach(([name, ...args], i) => {
+      const k = fns.findIndex((f) => f.name === name);
+      if (k < 0) throw new Error(`batch: no WASI function ${name}`);
+      const e = base + i * ENTRY;
+      this.mem.writeUint32Le(e, k);
+      this.mem.writeUint32Le(e + 4, 0xffffffff);
+      args.forEach((a, j) => this.mem.writeUint64Le(e + 8 + 8 * j, BigInt.asUintN(64, BigInt(a))));
+    });
+    this.inst.exportedFunction('batch')!.call(base, calls.length);
+    return calls.map((_, i) => this.u32(base + i * ENTRY + 4));
+  }
+
+  /** One iovec over new scratch bytes: [iovecPtr, bufPtr]; with a string, the buffer holds it. */
+  iov(data: string | number): [number, number] {
+    const [p, l] = typeof data === 'string' ? this.bytes(data) : [this.alloc(data), data];
+    const iov = this.alloc(8);
+    this.mem.writeUint32Le(iov, p);
+    this.mem.writeUint32Le(iov + 4, l);
+    return [iov, p];
   }
 
   reset(): void {
@@ -179,7 +246,7 @@ export function makeGuest(eng: TestEngine, config: ModuleConfig = newModuleConfi
   const rt = eng.runtime();
   instantiateWasi(rt, wasi);
   const inst = rt.instantiate(rt.compile(wat(guestWat(module))), config.withStartFunctions());
-  return { rt, g: new Guest(inst) };
+  return { rt, g: new Guest(inst, module) };
 }
 
 export { Errno };
