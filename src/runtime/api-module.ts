@@ -2,7 +2,7 @@
 // the introspection of compiled modules. They wrap the store objects; internals never leak (the
 // `internals` WeakMaps let wasmbox's own tools reach the store objects behind a view).
 
-import { Trap } from '../api/errors.js';
+import { ExitError, Trap } from '../api/errors.js';
 import type {
   Caller,
   CompiledModule,
@@ -33,6 +33,7 @@ import { MemoryView } from './api-memory.js';
 import type { EngineInstance, EngineKind, EngineModule } from './engine.js';
 import type { ExternVal, FuncInst, GlobalInst, HostCaller, MemoryInst, TableInst } from './store.js';
 import { fromRaw, toRaw } from './values.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 
 /** Store objects behind public views, for wasmbox's own tools (spec runner, CLI) — not exported publicly. */
 export const internals = {
@@ -44,6 +45,8 @@ export const internals = {
 /** What the runtime keeps per instance. */
 export interface InstanceRecord {
   name: string;
+  /** The instance's system resources (see HostCaller.sys). */
+  sys?: object | null;
   exports: ReadonlyMap<string, ExternVal>;
   engine: EngineInstance | null;
 }
@@ -190,7 +193,17 @@ export class ExportedFunctionImpl implements ExportedFunction {
     this.owner.checkOpen();
     const t = this.f.type;
     const raw = argsToRaw(t, args, `${this.owner.name}.${this.definition.exportNames[0] ?? this.definition.name}`);
-    const res = this.f.invoke(raw);
+    let res: unknown[];
+    try {
+      res = this.f.invoke(raw);
+    } catch (e) {
+      // Control is back with the host: nothing the guest wrote may stay buffered (src/sys/writebehind.ts).
+      if (pending.file !== null) flushWrites();
+      // A guest that exits (WASI proc_exit) is done: its module is closed, whatever the code.
+      if (e instanceof ExitError) this.owner.close();
+      throw e;
+    }
+    if (pending.file !== null) flushWrites();
     return t.results.map((r, i) => fromRaw(r, res[i]));
   }
 }

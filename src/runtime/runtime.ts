@@ -8,12 +8,15 @@ import { CompileError, ExitError } from '../api/errors.js';
 import { allFeatures } from '../api/features.js';
 import type { CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
 import { decodeModule } from '../binary/decode.js';
-import type { Module, ValType } from '../binary/types.js';
+import { ExternKind, type Module, type ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
 import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
-import type { Engine, EngineKind } from './engine.js';
+import { openCached } from './compilation-cache.js';
+import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
+import { SysContext } from '../sys/context.js';
+import { disableWriteBehind } from '../sys/writebehind.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
 
 export interface EngineSet {
@@ -36,6 +39,20 @@ function checkConfig(c: RuntimeConfig): void {
   if (!Number.isInteger(c.memoryLimitPages) || c.memoryLimitPages < 0 || c.memoryLimitPages > MAX_PAGES_32) {
     throw bad('memoryLimitPages', `must be an integer from 0 to ${MAX_PAGES_32}, not ${c.memoryLimitPages}`);
   }
+  const cc = c.compilationCache;
+  if (cc !== undefined && (typeof cc?.get !== 'function' || typeof cc?.set !== 'function')) {
+    throw bad('compilationCache', 'expected a cache from newCompilationCacheWithDir() or newCompilationCache()');
+  }
+}
+
+/**
+ * What engines are asked to instrument. One value for the compile options and the compilation cache's
+ * key, so cached entries never mix instrumented and plain compiles. (The fuel and deadline fields come
+ * with the runtime's bounded calls; until then a config has neither and nothing is instrumented.)
+ */
+function instrumentationOf(c: RuntimeConfig): Instrumentation {
+  const x = c as RuntimeConfig & { fuel?: number; closeOnContextDone?: boolean };
+  return { fuel: (x.fuel ?? 0) > 0, interrupt: x.closeOnContextDone === true };
 }
 
 function checkModuleConfig(c: ModuleConfig): void {
@@ -43,6 +60,10 @@ function checkModuleConfig(c: ModuleConfig): void {
   for (const s of c.startFunctions) {
     if (typeof s !== 'string') throw new TypeError('ModuleConfig.startFunctions must be strings');
   }
+}
+
+function usesSharedMemory(m: Module): boolean {
+  return m.memories.some((t) => t.shared) || m.imports.some((i) => i.desc.kind === ExternKind.memory && !!i.desc.type.shared);
 }
 
 function toBytes(b: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -95,17 +116,23 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     const copy = toBytes(bytes);
     const features = this.config.features;
+    const instrument = instrumentationOf(this.config);
+    // With a compilation cache, an entry for these bytes and this configuration vouches that they
+    // validated, and may carry the engine's compiled form (see compilation-cache.ts).
+    const cached = openCached(this.config, copy, instrument);
     const m = decodeModule(copy, { features });
-    validateModule(m, features);
+    if (!cached?.validated) validateModule(m, features);
     const engine = this.chooseEngine(m, copy);
-    const em = engine.compile(m, {
+    const options = {
       bytes: copy,
       features,
       name: m.names?.module ?? '',
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
-      instrument: { fuel: false, interrupt: false },
-    });
+      instrument,
+    };
+    const em = cached?.restore(engine, m, options) ?? engine.compile(m, options);
+    cached?.store(engine, em);
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
     this.compiled.add(c);
@@ -125,9 +152,23 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
-    const ei = c.engineModule.instantiate(imports, { name });
-    const record: InstanceRecord = { name, exports: ei.exports, engine: ei };
-    const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i));
+    // Another thread could learn of a buffered write through a shared memory without any host call
+    // here, so a thread running such a module never buffers writes again (src/sys/writebehind.ts).
+    if (usesSharedMemory(c.module)) disableWriteBehind();
+    // The instance's system resources (WASI): built and checked before anything runs, closed with it.
+    const sys = new SysContext(config);
+    let ei;
+    try {
+      ei = c.engineModule.instantiate(imports, { name, sys });
+    } catch (e) {
+      sys.close();
+      throw e;
+    }
+    const record: InstanceRecord = { name, sys, exports: ei.exports, engine: ei };
+    const inst = new ModuleInstanceImpl(record, c.module, (i) => {
+      this.forget(i);
+      sys.close();
+    });
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     try {

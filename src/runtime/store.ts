@@ -47,6 +47,11 @@ export interface HostCaller {
   readonly moduleName: string;
   /** The caller's memory: its export named `memory` (the WASI convention), else its memory 0. */
   memory(): MemoryInst | null;
+  /**
+   * The caller's system resources (args, environment, files, clocks, …) from its ModuleConfig, or null.
+   * Opaque to engines: they carry what `InstantiateOptions.sys` gave them; WASI reads it.
+   */
+  readonly sys: object | null;
 }
 
 export abstract class FuncInst {
@@ -84,7 +89,7 @@ export interface HostFunctionDef {
   fn: (caller: HostCaller, ...args: any[]) => unknown;
 }
 
-const noCaller: HostCaller = { moduleName: '', memory: () => null };
+const noCaller: HostCaller = { moduleName: '', memory: () => null, sys: null };
 
 export class HostFunc extends FuncInst {
   readonly def: HostFunctionDef;

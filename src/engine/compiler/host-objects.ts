@@ -6,6 +6,7 @@ import { Trap, TrapCode } from '../../api/errors.js';
 import { type FuncType, type GlobalType, type TableType, ValType } from '../../binary/types.js';
 import { FuncInst, type GlobalInst, MAX_TABLE_SIZE, type Ref, type TableInst } from '../../runtime/store.js';
 import { type RawValue, f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/values.js';
+import { needsTrampoline, trampolineFor } from './tiny-modules.js';
 import { mapHostError } from './traps.js';
 
 /** JS -> raw for one value of type t, as the host gives it (numbers for floats). */
@@ -53,8 +54,13 @@ export class HostCompiledFunc extends FuncInst {
     hostFuncs.set(js, this);
   }
 
+  /** Bit-exact calls go through a trampoline when the signature has floats or v128 (made on first use). */
+  private exact: ((...args: unknown[]) => unknown) | null | undefined;
+
   invoke(args: readonly RawValue[]): RawValue[] {
     const t = this.type;
+    if (this.exact === undefined) this.exact = this.typeKnown && needsTrampoline(t) ? trampolineFor(t, this.js) : null;
+    if (this.exact) return this.invokeExact(args);
     const jsArgs = new Array(args.length);
     for (let i = 0; i < args.length; i++) jsArgs[i] = rawToJs(t.params[i]!, args[i]);
     let r: unknown;
@@ -67,6 +73,37 @@ export class HostCompiledFunc extends FuncInst {
     if (t.results.length === 1) return [jsToRaw(t.results[0]!, r)];
     const arr = r as unknown[];
     return t.results.map((rt, i) => jsToRaw(rt, arr[i]));
+  }
+
+  private invokeExact(args: readonly RawValue[]): RawValue[] {
+    const t = this.type;
+    const bits: unknown[] = [];
+    t.params.forEach((p, i) => {
+      const a = args[i];
+      if (p === ValType.f32) bits.push((a as number) | 0);
+      else if (p === ValType.f64) bits.push(BigInt.asIntN(64, a as bigint));
+      else if (p === ValType.v128) {
+        const v = a as bigint;
+        bits.push(BigInt.asIntN(64, v), BigInt.asIntN(64, v >> 64n));
+      } else bits.push(rawToJs(p, a));
+    });
+    let r: unknown;
+    try {
+      r = this.exact!(...bits);
+    } catch (e) {
+      throw mapHostError(e);
+    }
+    const flat = t.results.length === 0 ? [] : (Array.isArray(r) && (t.results.length > 1 || t.results[0] === ValType.v128)) ? r : [r];
+    const out: RawValue[] = [];
+    let k = 0;
+    for (const rt of t.results) {
+      const v = flat[k++];
+      if (rt === ValType.f32) out.push((v as number) >>> 0);
+      else if (rt === ValType.f64) out.push(BigInt.asUintN(64, v as bigint));
+      else if (rt === ValType.v128) out.push(BigInt.asUintN(64, v as bigint) | (BigInt.asUintN(64, flat[k++] as bigint) << 64n));
+      else out.push(jsToRaw(rt, v));
+    }
+    return out;
   }
 }
 

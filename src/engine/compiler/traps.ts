@@ -27,8 +27,10 @@ export function mapHostError(e: unknown): unknown {
   if (e instanceof Trap) return e;
   const W = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
   if (W && e instanceof W.RuntimeError) {
+    // Messages raised while instantiating carry the API's name first: "WebAssembly.Instance(): …".
+    const msg = e.message.replace(/^WebAssembly\.\w+\(\): /, '');
     for (const [re, code] of v8Messages) {
-      if (re.test(e.message)) return new Trap(code, '', []);
+      if (re.test(msg)) return new Trap(code, '', []);
     }
     return new Trap(TrapCode.unreachable, e.message);
   }
