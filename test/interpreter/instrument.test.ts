@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Trap, TrapCode } from '../../src/index.js';
 import { decodeModule } from '../../src/binary/decode.js';
-import { InterpModule, type InterpInstance } from '../../src/engine/interpreter/index.js';
+import { InterpModule } from '../../src/engine/interpreter/index.js';
 import type { FuncInst } from '../../src/runtime/store.js';
 import { wat, watUnavailable } from './helpers.js';
 
@@ -29,7 +29,7 @@ const program = `(module
 describe('interpreter: instrumentation points', { skip: watUnavailable() ?? undefined }, () => {
   it('counts function entries and loop headers', () => {
     const em = compile(program, true);
-    const inst = em.instantiate([], { name: 'm' }) as InterpInstance;
+    const inst = em.instantiate([], { name: 'm', sys: null });
     const f = inst.exports.get('f') as FuncInst;
     const before = em.meter.consumed;
     f.invoke([10]);
@@ -39,7 +39,7 @@ describe('interpreter: instrumentation points', { skip: watUnavailable() ?? unde
 
   it('calls the checkpoint when the countdown runs out, which may stop the guest', () => {
     const em = compile(program, true);
-    const inst = em.instantiate([], { name: 'm' }) as InterpInstance;
+    const inst = em.instantiate([], { name: 'm', sys: null });
     const f = inst.exports.get('f') as FuncInst;
     let calls = 0;
     em.meter.countdown = em.meter.armed = 5;

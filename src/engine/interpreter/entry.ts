@@ -7,7 +7,7 @@ import type { FuncInst } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
 import { readRaw, writeRaw } from './boundary.js';
 import { loop } from './exec.js';
-import { InterpFunc } from './func.js';
+import type { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
 import { width } from './lower.js';
 import { STACK_WORDS, ensureFrames, frames } from './stack.js';
@@ -87,4 +87,3 @@ export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
   return out;
 }
 
-InterpFunc.invoker = invoke;

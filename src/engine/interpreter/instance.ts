@@ -22,9 +22,12 @@ import {
   TagInst,
 } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
-import './entry.js';
+import { invoke } from './entry.js';
 import { type ExecInstance, InterpFunc, type Lowered } from './func.js';
 import { type LowerContext, lowerFunction, memoryIs64 } from './lower.js';
+
+// Interpreter functions called from JS run through the executor's entry point.
+InterpFunc.invoker = invoke;
 
 const hasWasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
 
@@ -115,6 +118,8 @@ const emptyBuffer = new ArrayBuffer(0);
 
 export class InterpInstance implements EngineInstance, ExecInstance {
   readonly moduleName: string;
+  /** System resources for host functions this instance calls (InstantiateOptions.sys; WASI reads it). */
+  readonly sys: object | null;
   exports: Map<string, ExternVal> = new Map();
   funcs: FuncInst[] = [];
   tables: TableInst[] = [];
@@ -137,8 +142,9 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   u8: Uint8Array = new Uint8Array(0);
   memLen = 0;
 
-  constructor(name: string, limit: number, meter: Meter) {
+  constructor(name: string, sys: object | null, limit: number, meter: Meter) {
     this.moduleName = name;
+    this.sys = sys;
     this.limit = limit;
     this.meter = meter;
   }
@@ -195,10 +201,10 @@ export class InterpModule implements EngineModule {
     for (let i = 0; i < m.codes.length; i++) this.lowered.push(lowerFunction(ctx, ctx.importedFuncs + i));
   }
 
-  instantiate(imports: readonly ExternVal[], options: InstantiateOptions): EngineInstance {
+  instantiate(imports: readonly ExternVal[], options: InstantiateOptions): InterpInstance {
     const m = this.module;
     const name = options.name;
-    const inst = new InterpInstance(name, this.options.callStackLimit, this.meter);
+    const inst = new InterpInstance(name, options.sys, this.options.callStackLimit, this.meter);
     const s = importSpaces(imports);
     const types = funcTypeIndices(m);
     const imported = s.funcs.length;

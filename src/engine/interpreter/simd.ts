@@ -18,7 +18,7 @@
 import { Op as W } from '../../binary/opcodes.js';
 import type { InterpInstance } from './instance.js';
 import { nearest, truncSatS32, truncSatU32 } from './numeric.js';
-import { effective } from './rare.js';
+import { effective } from './address.js';
 import { S16, S32, S8, SF32, SF64, SU16, SU8 } from './stack.js';
 
 const scratch = new ArrayBuffer(16);
