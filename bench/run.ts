@@ -39,6 +39,11 @@ const sections: Section[] = [
     script: 'cli.js',
   },
   {
+    name: 'programs',
+    what: 'CPU-bound C programs (bench/programs) on the interpreter vs V8 WebAssembly vs native, and under --jitless (targets: interpreter geomean <= 20x V8, none > 60x); options: node dist/bench/programs.js --help',
+    script: 'programs.js',
+  },
+  {
     name: 'wasi',
     what: 'WASI host-call cost per call against node:wasi on one guest (targets: no slower on any call, random_get >= 5x faster)',
     script: 'wasi.js',
