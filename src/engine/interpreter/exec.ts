@@ -14,31 +14,15 @@
 
 import { Trap, TrapCode } from '../../api/errors.js';
 import type { FuncInst } from '../../runtime/store.js';
+import { coldOp } from './cold.js';
 import { callForeign, globalGetSlow, globalSetSlow, i64cmp, resultWords, tableFunc } from './boundary.js';
 import { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
-import {
-  ctz32,
-  i64DivS,
-  i64DivU,
-  i64ToF32,
-  nearest,
-  popcnt32,
-  truncS32,
-  truncS64,
-  truncSatS32,
-  truncSatS64,
-  truncSatU32,
-  truncSatU64,
-  truncU32,
-  truncU64,
-  u64ToF32,
-} from './numeric.js';
+import { i64DivS, i64DivU, nearest } from './numeric.js';
 import { Op, RARE_LEN } from './ops.js';
 import { rareOp } from './rare.js';
 import { REFS, S32, SF32, SF64, STACK_WORDS, fpool, frames } from './stack.js';
 
-const TWO32 = 4294967296;
 
 function exhausted(): Trap {
   return new Trap(TrapCode.callStackExhausted);
@@ -79,9 +63,6 @@ export function loop(f: InterpFunc, fp: number): void {
 
   for (;;) {
     switch (code[pc]) {
-      // ------------------------------------------------------------ control
-      case Op.unreachable:
-        throw new Trap(TrapCode.unreachable);
       case Op.br:
         pc = code[pc + 1]!;
         continue;
@@ -404,16 +385,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 3;
         continue;
       }
-      case Op.mov128: {
-        const d = fp + code[pc + 1]!;
-        const a = fp + code[pc + 2]!;
-        s32[d] = s32[a]!;
-        s32[d + 1] = s32[a + 1]!;
-        s32[d + 2] = s32[a + 2]!;
-        s32[d + 3] = s32[a + 3]!;
-        pc += 3;
-        continue;
-      }
       case Op.movf64:
         sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]!;
         pc += 3;
@@ -454,10 +425,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 5;
         continue;
       }
-      case Op.movref:
-        refs[fp + code[pc + 1]!] = refs[fp + code[pc + 2]!];
-        pc += 3;
-        continue;
       case Op.const32:
         s32[fp + code[pc + 1]!] = code[pc + 2]!;
         pc += 3;
@@ -467,15 +434,6 @@ export function loop(f: InterpFunc, fp: number): void {
         s32[d] = code[pc + 2]!;
         s32[d + 1] = code[pc + 3]!;
         pc += 4;
-        continue;
-      }
-      case Op.const128: {
-        const d = fp + code[pc + 1]!;
-        s32[d] = code[pc + 2]!;
-        s32[d + 1] = code[pc + 3]!;
-        s32[d + 2] = code[pc + 4]!;
-        s32[d + 3] = code[pc + 5]!;
-        pc += 6;
         continue;
       }
       case Op.select32:
@@ -490,20 +448,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 5;
         continue;
       }
-      case Op.select128: {
-        const d = fp + code[pc + 1]!;
-        const a = fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!;
-        s32[d] = s32[a]!;
-        s32[d + 1] = s32[a + 1]!;
-        s32[d + 2] = s32[a + 2]!;
-        s32[d + 3] = s32[a + 3]!;
-        pc += 5;
-        continue;
-      }
-      case Op.selectref:
-        refs[fp + code[pc + 1]!] = refs[fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!];
-        pc += 5;
-        continue;
       case Op.global_get32: {
         const w = gw[code[pc + 2]!];
         if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
@@ -518,19 +462,6 @@ export function loop(f: InterpFunc, fp: number): void {
         else {
           s32[d] = w![0]!;
           s32[d + 1] = w![1]!;
-        }
-        pc += 3;
-        continue;
-      }
-      case Op.global_get128: {
-        const w = gw[code[pc + 2]!];
-        const d = fp + code[pc + 1]!;
-        if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
-        else {
-          s32[d] = w![0]!;
-          s32[d + 1] = w![1]!;
-          s32[d + 2] = w![2]!;
-          s32[d + 3] = w![3]!;
         }
         pc += 3;
         continue;
@@ -553,41 +484,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 3;
         continue;
       }
-      case Op.global_set128: {
-        const w = gw[code[pc + 2]!];
-        const a = fp + code[pc + 1]!;
-        if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
-        else {
-          w![0] = s32[a]!;
-          w![1] = s32[a + 1]!;
-          w![2] = s32[a + 2]!;
-          w![3] = s32[a + 3]!;
-        }
-        pc += 3;
-        continue;
-      }
-      case Op.global_get_slow:
-        globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        pc += 3;
-        continue;
-      case Op.global_set_slow:
-        globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        pc += 3;
-        continue;
-      case Op.ref_null:
-        refs[fp + code[pc + 1]!] = null;
-        pc += 2;
-        continue;
-      case Op.ref_func:
-        refs[fp + code[pc + 1]!] = funcs[code[pc + 2]!];
-        pc += 3;
-        continue;
-      case Op.ref_is_null:
-        s32[fp + code[pc + 1]!] = refs[fp + code[pc + 2]!] === null ? 1 : 0;
-        pc += 3;
-        continue;
-
-      // ------------------------------------------------------------ memory 0
       case Op.load32: {
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 4) throw oob();
@@ -863,26 +759,6 @@ export function loop(f: InterpFunc, fp: number): void {
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0 >= code[pc + 3]! >>> 0 ? 1 : 0;
         pc += 4;
         continue;
-      case Op.i32_clz:
-        s32[fp + code[pc + 1]!] = Math.clz32(s32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_ctz:
-        s32[fp + code[pc + 1]!] = ctz32(s32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_popcnt:
-        s32[fp + code[pc + 1]!] = popcnt32(s32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_extend8_s:
-        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! << 24) >> 24;
-        pc += 3;
-        continue;
-      case Op.i32_extend16_s:
-        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! << 16) >> 16;
-        pc += 3;
-        continue;
       case Op.i32_add:
         s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) | 0;
         pc += 4;
@@ -1139,48 +1015,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
       }
-      case Op.i64_clz: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        const hi = s32[a + 1]!;
-        s32[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(s32[a]!);
-        s32[d + 1] = 0;
-        pc += 3;
-        continue;
-      }
-      case Op.i64_ctz: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        const lo = s32[a]!;
-        s32[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(s32[a + 1]!);
-        s32[d + 1] = 0;
-        pc += 3;
-        continue;
-      }
-      case Op.i64_popcnt: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        s32[d] = popcnt32(s32[a]!) + popcnt32(s32[a + 1]!);
-        s32[d + 1] = 0;
-        pc += 3;
-        continue;
-      }
-      case Op.i64_extend8_s: {
-        const d = fp + code[pc + 1]!;
-        const v = (s32[fp + code[pc + 2]!]! << 24) >> 24;
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 3;
-        continue;
-      }
-      case Op.i64_extend16_s: {
-        const d = fp + code[pc + 1]!;
-        const v = (s32[fp + code[pc + 2]!]! << 16) >> 16;
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 3;
-        continue;
-      }
       case Op.i64_extend32_s:
       case Op.i64_extend_i32_s: {
         const d = fp + code[pc + 1]!;
@@ -1383,30 +1217,6 @@ export function loop(f: InterpFunc, fp: number): void {
       }
 
       // ------------------------------------------------------------ f32 / f64
-      case Op.f32_eq:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!] === sf32[fp + code[pc + 3]!] ? 1 : 0;
-        pc += 4;
-        continue;
-      case Op.f32_ne:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!] !== sf32[fp + code[pc + 3]!] ? 1 : 0;
-        pc += 4;
-        continue;
-      case Op.f32_lt:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! < sf32[fp + code[pc + 3]!]! ? 1 : 0;
-        pc += 4;
-        continue;
-      case Op.f32_gt:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! > sf32[fp + code[pc + 3]!]! ? 1 : 0;
-        pc += 4;
-        continue;
-      case Op.f32_le:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! <= sf32[fp + code[pc + 3]!]! ? 1 : 0;
-        pc += 4;
-        continue;
-      case Op.f32_ge:
-        s32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! >= sf32[fp + code[pc + 3]!]! ? 1 : 0;
-        pc += 4;
-        continue;
       case Op.f64_eq:
         s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1] === sf64[(fp + code[pc + 3]!) >> 1] ? 1 : 0;
         pc += 4;
@@ -1432,18 +1242,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
       // abs/neg/copysign work on the bits (§4.3.3: they never change a NaN's payload)
-      case Op.f32_abs:
-        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & 0x7fffffff;
-        pc += 3;
-        continue;
-      case Op.f32_neg:
-        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! ^ -2147483648;
-        pc += 3;
-        continue;
-      case Op.f32_copysign:
-        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! & 0x7fffffff) | (s32[fp + code[pc + 3]!]! & -2147483648);
-        pc += 4;
-        continue;
       case Op.f64_abs: {
         const d = fp + code[pc + 1]!;
         const a = fp + code[pc + 2]!;
@@ -1469,50 +1267,6 @@ export function loop(f: InterpFunc, fp: number): void {
         pc += 4;
         continue;
       }
-      case Op.f32_ceil:
-        sf32[fp + code[pc + 1]!] = Math.ceil(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.f32_floor:
-        sf32[fp + code[pc + 1]!] = Math.floor(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.f32_trunc:
-        sf32[fp + code[pc + 1]!] = Math.trunc(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.f32_nearest:
-        sf32[fp + code[pc + 1]!] = nearest(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.f32_sqrt:
-        sf32[fp + code[pc + 1]!] = Math.sqrt(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.f32_add:
-        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! + sf32[fp + code[pc + 3]!]!;
-        pc += 4;
-        continue;
-      case Op.f32_sub:
-        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! - sf32[fp + code[pc + 3]!]!;
-        pc += 4;
-        continue;
-      case Op.f32_mul:
-        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! * sf32[fp + code[pc + 3]!]!;
-        pc += 4;
-        continue;
-      case Op.f32_div:
-        sf32[fp + code[pc + 1]!] = sf32[fp + code[pc + 2]!]! / sf32[fp + code[pc + 3]!]!;
-        pc += 4;
-        continue;
-      case Op.f32_min:
-        sf32[fp + code[pc + 1]!] = Math.min(sf32[fp + code[pc + 2]!]!, sf32[fp + code[pc + 3]!]!);
-        pc += 4;
-        continue;
-      case Op.f32_max:
-        sf32[fp + code[pc + 1]!] = Math.max(sf32[fp + code[pc + 2]!]!, sf32[fp + code[pc + 3]!]!);
-        pc += 4;
-        continue;
       case Op.f64_ceil:
         sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.ceil(sf64[(fp + code[pc + 2]!) >> 1]!));
         pc += 3;
@@ -1617,60 +1371,6 @@ export function loop(f: InterpFunc, fp: number): void {
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
         pc += 3;
         continue;
-      case Op.i32_trunc_f32_s:
-        s32[fp + code[pc + 1]!] = truncS32(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_f32_u:
-        s32[fp + code[pc + 1]!] = truncU32(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_f64_s:
-        s32[fp + code[pc + 1]!] = truncS32(sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_f64_u:
-        s32[fp + code[pc + 1]!] = truncU32(sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_f32_s:
-        truncS64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_f32_u:
-        truncU64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_f64_s:
-        truncS64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_f64_u:
-        truncU64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.f32_convert_i32_s:
-        sf32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
-        pc += 3;
-        continue;
-      case Op.f32_convert_i32_u:
-        sf32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! >>> 0;
-        pc += 3;
-        continue;
-      case Op.f32_convert_i64_s:
-        sf32[fp + code[pc + 1]!] = i64ToF32(fp + code[pc + 2]!);
-        pc += 3;
-        continue;
-      case Op.f32_convert_i64_u: {
-        const a = fp + code[pc + 2]!;
-        sf32[fp + code[pc + 1]!] = u64ToF32(s32[a + 1]! >>> 0, s32[a]! >>> 0);
-        pc += 3;
-        continue;
-      }
-      case Op.f32_demote_f64:
-        sf32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1]!;
-        pc += 3;
-        continue;
       case Op.f64_convert_i32_s:
         sf64[(fp + code[pc + 1]!) >> 1] = s32[fp + code[pc + 2]!]!;
         pc += 3;
@@ -1679,56 +1379,12 @@ export function loop(f: InterpFunc, fp: number): void {
         sf64[(fp + code[pc + 1]!) >> 1] = s32[fp + code[pc + 2]!]! >>> 0;
         pc += 3;
         continue;
-      case Op.f64_convert_i64_s: {
-        const a = fp + code[pc + 2]!;
-        sf64[(fp + code[pc + 1]!) >> 1] = s32[a + 1]! * TWO32 + (s32[a]! >>> 0);
-        pc += 3;
-        continue;
-      }
-      case Op.f64_convert_i64_u: {
-        const a = fp + code[pc + 2]!;
-        sf64[(fp + code[pc + 1]!) >> 1] = (s32[a + 1]! >>> 0) * TWO32 + (s32[a]! >>> 0);
-        pc += 3;
-        continue;
-      }
-      case Op.f64_promote_f32:
-        sf64[(fp + code[pc + 1]!) >> 1] = sf32[fp + code[pc + 2]!]!;
-        pc += 3;
-        continue;
-      case Op.i32_trunc_sat_f32_s:
-        s32[fp + code[pc + 1]!] = truncSatS32(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_sat_f32_u:
-        s32[fp + code[pc + 1]!] = truncSatU32(sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_sat_f64_s:
-        s32[fp + code[pc + 1]!] = truncSatS32(sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i32_trunc_sat_f64_u:
-        s32[fp + code[pc + 1]!] = truncSatU32(sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_sat_f32_s:
-        truncSatS64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_sat_f32_u:
-        truncSatU64(fp + code[pc + 1]!, sf32[fp + code[pc + 2]!]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_sat_f64_s:
-        truncSatS64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-      case Op.i64_trunc_sat_f64_u:
-        truncSatU64(fp + code[pc + 1]!, sf64[(fp + code[pc + 2]!) >> 1]!);
-        pc += 3;
-        continue;
-
       default:
+        if (code[pc]! < Op.rare_first) {
+          // cold.ts: conversions, f32, bit counts, v128/ref moves and globals
+          pc = coldOp(inst, code, pc, fp);
+          continue;
+        }
         // memory.*, table.*, other memories, SIMD: outside the hot function
         fr.top = fp + fn.frameWords;
         rareOp(inst, code, pc, fp);
