@@ -71,7 +71,7 @@ describe('interpreter: stack traces', { skip }, () => {
     rt.close();
   });
 
-  it('keeps the trace of an error thrown by a host function, with the host frame first', () => {
+  it('keeps the trace of an error thrown by a host function (wasm frames only)', () => {
     const rt = interpRuntime();
     rt.newHostModuleBuilder('env')
       .exportFunction({ name: 'boom', params: ['i32'], results: [], fn: () => { throw new Error('host says no'); } })
@@ -83,14 +83,14 @@ describe('interpreter: stack traces', { skip }, () => {
     assert.throws(() => i.exportedFunction('boom')!.call(), (e: unknown) => {
       const err = e as Error & { wasmStack?: { name: string }[] };
       assert.ok(!(e instanceof Trap));
-      assert.deepEqual(err.wasmStack!.map((f) => f.name), ['env.boom', 'guest.call_boom']);
+      assert.deepEqual(err.wasmStack!.map((f) => f.name), ['guest.call_boom']);
       assert.equal(err.message.split('wasm stack trace:').length, 2, 'trace appended once');
-      assert.match(err.message, /^host says no\nwasm stack trace:\n\tenv\.boom\(i32\)\n\tguest\.call_boom\(\)$/);
+      assert.match(err.message, /^host says no\nwasm stack trace:\n\tguest\.call_boom\(\)$/);
       return true;
     });
     assert.throws(() => i.exportedFunction('trap')!.call(), (e: unknown) => {
       assert.ok(e instanceof Trap);
-      assert.deepEqual(e.wasmStack.map((f) => f.name), ['env.trap', 'guest.call_trap']);
+      assert.deepEqual(e.wasmStack.map((f) => f.name), ['guest.call_trap']);
       assert.match(e.message, /^unreachable: from host\nwasm stack trace:/);
       return true;
     });

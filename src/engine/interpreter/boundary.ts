@@ -9,7 +9,7 @@ import type { RawValue } from '../../runtime/values.js';
 import type { InterpInstance } from './instance.js';
 import { width } from './lower.js';
 import { Op } from './ops.js';
-import { REFS, S32, SF32, SF64, frames } from './stack.js';
+import { REFS, S32, SF32, SF64 } from './stack.js';
 
 export function i64cmp(op: number, al: number, ah: number, bl: number, bh: number): boolean {
   switch (op) {
@@ -100,13 +100,10 @@ export function readJs(t: number, w: number): unknown {
 
 /**
  * Calls a function that is not an interpreter function (a host function, or one of the compiler
- * engine) with its arguments at word `at`; writes its results there.
+ * engine) with its arguments at word `at`; writes its results there. Host functions are not frames of
+ * the wasm stack trace (as with the compiler engine): a trace lists wasm functions only.
  */
 export function callForeign(f: FuncInst, at: number, caller: InterpInstance): void {
-  const fr = frames;
-  const depth = fr.depth;
-  fr.fn[depth] = f;
-  fr.depth = depth + 1;
   const params = f.type.params;
   let raw: RawValue[];
   if (f instanceof HostFunc) {
@@ -129,7 +126,6 @@ export function callForeign(f: FuncInst, at: number, caller: InterpInstance): vo
     writeRaw(results[i]!, w, raw[i]);
     w += width(results[i]!);
   }
-  fr.depth = depth;
 }
 
 export function globalGetSlow(inst: InterpInstance, d: number, g: number): void {
