@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Trap } from '../../src/index.js';
+import { Features, Trap, defaultFeatures } from '../../src/index.js';
 import { inst, interpRuntime, watUnavailable } from './helpers.js';
 
 interface Case {
@@ -157,6 +157,27 @@ const cases: Case[] = [
   { name: 'recursion through call with lazy arguments',
     extra: '(func $fib (param i32) (result i32) (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0)) (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2)))))))',
     func: '(param i32) (result i32) (call $fib (local.get 0))', args: [20], want: [6765] },
+  { name: 'exceptions: throw across calls, catch with values, catch_all, rethrow, delegate',
+    flags: ['--enable-exceptions'],
+    extra: `(tag $e (param i32)) (tag $f)
+      (func $thrower (param i32) (if (i32.gt_u (local.get 0) (i32.const 2)) (then (throw $e (local.get 0)))))
+      (func $rethrower (result i32)
+        (try (result i32) (do (throw $e (i32.const 7))) (catch $e (drop) (rethrow 0))))
+      (func $delegating (result i32)
+        (try $outer (result i32)
+          (do (try (result i32) (do (throw $f)) (delegate $outer)))
+          (catch $f (i32.const 40)) (catch_all (i32.const -1))))`,
+    func: `(param i32) (result i32) (local i32)
+      (try (do (call $thrower (local.get 0))) (catch $e (local.set 1))) ;; caught value
+      (local.get 1)
+      (try (result i32) (do (call $rethrower)) (catch $e (i32.add (i32.const 100))) (catch_all (i32.const -2)))
+      (i32.add)
+      (call $delegating)
+      (i32.add)`,
+    args: [5], want: [5 + 107 + 40] },
+  { name: 'an exception no frame catches ends the call as a trap',
+    flags: ['--enable-exceptions'],
+    extra: '(tag $e)', func: '(throw $e)', args: [], want: 'uncaught exception' },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],
@@ -166,7 +187,8 @@ const cases: Case[] = [
 describe('interpreter: lowering cases', { skip: watUnavailable() ?? undefined }, () => {
   for (const c of cases) {
     it(c.name, () => {
-      const rt = interpRuntime(1000);
+      const eh = (c.flags ?? []).includes('--enable-exceptions');
+      const rt = interpRuntime(1000, eh ? defaultFeatures | Features.exceptions : undefined);
       const m = inst(rt, `(module ${c.extra ?? ''} (func (export "f") ${c.func}))`, '', c.flags);
       const f = m.exportedFunction('f')!;
       if (typeof c.want === 'string') {

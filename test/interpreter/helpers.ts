@@ -34,9 +34,10 @@ export function wat(text: string, flags: string[] = []): Uint8Array {
   }
 }
 
-export function interpRuntime(callStackLimit?: number): Runtime {
+export function interpRuntime(callStackLimit?: number, features?: number): Runtime {
   let c = newRuntimeConfig().withEngine('interpreter');
   if (callStackLimit !== undefined) c = c.withCallStackLimit(callStackLimit);
+  if (features !== undefined) c = c.withFeatures(features);
   return newRuntime(c);
 }
 

@@ -269,6 +269,18 @@ export function runWast(conv: ConvertedWast, opts: RunOptions): Outcome[] {
           }
           break;
         }
+        case 'assert_exception': {
+          // exception-handling proposal: the call ends with an exception no wasm frame caught
+          if (!counted(c)) break;
+          try {
+            const got = doAction(c.action!);
+            fail(c, `expected an uncaught exception, got a return [${got.map(String).join(', ')}]`);
+          } catch (e) {
+            if (e instanceof Trap && e.code === TrapCode.uncaughtException) pass(c);
+            else fail(c, `expected an uncaught exception, got ${errText(e)}`);
+          }
+          break;
+        }
         case 'assert_invalid':
         case 'assert_malformed': {
           if (!counted(c)) break;

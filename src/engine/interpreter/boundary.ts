@@ -4,7 +4,7 @@
 // compare and compare-and-branch instructions.
 
 import { Trap, TrapCode } from '../../api/errors.js';
-import { ArrayTable, type FuncInst, HostFunc, hostResultsToRaw, type TableInst } from '../../runtime/store.js';
+import { ArrayTable, type FuncInst, HostFunc, hostResultsToRaw, type TableInst, type TagInst } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
 import type { InterpInstance } from './instance.js';
 import { width } from './lower.js';
@@ -138,3 +138,25 @@ export function globalSetSlow(inst: InterpInstance, a: number, g: number): void 
   gl.set(readRaw(gl.type.type, a));
 }
 
+
+/** A wasm exception (legacy exception-handling proposal) in flight: its tag and raw values. */
+export class WasmException {
+  readonly tag: TagInst;
+  readonly values: RawValue[];
+  constructor(tag: TagInst, values: RawValue[]) {
+    this.tag = tag;
+    this.values = values;
+  }
+}
+
+/** `throw tag`: an exception with the values in the slots from word w. */
+export function newException(inst: InterpInstance, tag: number, w: number): WasmException {
+  const t = inst.tags[tag]!;
+  const params = t.type.params;
+  const values: RawValue[] = [];
+  for (let i = 0; i < params.length; i++) {
+    values.push(readRaw(params[i]!, w));
+    w += width(params[i]!);
+  }
+  return new WasmException(t, values);
+}

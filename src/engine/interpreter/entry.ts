@@ -5,12 +5,12 @@ import { ExitError, Trap, TrapCode, type WasmFrame } from '../../api/errors.js';
 import { valTypeName } from '../../binary/types.js';
 import type { FuncInst } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
-import { readRaw, writeRaw } from './boundary.js';
+import { WasmException, readRaw, writeRaw } from './boundary.js';
 import { loop } from './exec.js';
 import type { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
 import { width } from './lower.js';
-import { STACK_WORDS, ensureFrames, frames } from './stack.js';
+import { REFS, STACK_WORDS, ensureFrames, frames } from './stack.js';
 
 /** Errors that already carry their wasm stack trace (set where they were first caught). */
 const traced = new WeakSet<object>();
@@ -69,13 +69,35 @@ export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
     writeRaw(params[i]!, w, args[i]);
     w += width(params[i]!);
   }
-  try {
-    loop(f, at);
-  } catch (e) {
-    const err = withTrace(e, fr.depth);
-    fr.depth = depth;
-    fr.top = at;
-    throw err;
+  let resumeFn: InterpFunc | null = null;
+  let resumeFp = 0;
+  let resumePc = 0;
+  for (;;) {
+    try {
+      if (resumeFn === null) loop(f, at);
+      else loop(resumeFn, resumeFp, resumePc, depth);
+      break;
+    } catch (e) {
+      let err = e;
+      if (e instanceof WasmException) {
+        const h = findHandler(e, depth);
+        if (h !== null) {
+          [resumeFn, resumeFp, resumePc] = h;
+          continue;
+        }
+        if (depth > 0) {
+          // wasm frames below the host function that called us may catch it
+          fr.depth = depth;
+          fr.top = at;
+          throw e;
+        }
+        err = new Trap(TrapCode.uncaughtException);
+      }
+      err = withTrace(err, fr.depth);
+      fr.depth = depth;
+      fr.top = at;
+      throw err;
+    }
   }
   fr.top = at;
   const results = f.type.results;
@@ -87,3 +109,42 @@ export function invoke(f: InterpFunc, args: readonly RawValue[]): RawValue[] {
   return out;
 }
 
+
+/**
+ * Legacy exception handling: the handler for `e` in frames frames.depth - 1 .. base, innermost first
+ * (each frame's saved pc is just after the throwing instruction or the call). Writes the exception's
+ * values and itself (for rethrow) into the handler's slots, pops the frames above, and returns where
+ * to resume; null when no frame of this invocation catches it.
+ */
+function findHandler(e: WasmException, base: number): [InterpFunc, number, number] | null {
+  const fr = frames;
+  for (let k = fr.depth - 1; k >= base; k--) {
+    const fn = fr.fn[k] as InterpFunc;
+    const h = fn.handlers;
+    if (h.length === 0) continue;
+    const at = fr.pc[k]! - 1;
+    let limit = 0x7fffffff;
+    for (let i = 0; i < h.length; i += 7) {
+      const kind = h[i + 2]!;
+      if (at < h[i]! || at >= h[i + 1]! || (kind === 2 ? h[i + 4]! : h[i + 6]!) >= limit) continue;
+      if (kind === 2) {
+        limit = h[i + 6]!;
+        continue;
+      }
+      if (kind === 0 && (fn.inst as InterpInstance).tags[h[i + 3]!] !== e.tag) continue;
+      const fp = fr.fp[k]!;
+      let w = fp + h[i + 5]!;
+      if (kind === 0) {
+        const params = e.tag.type.params;
+        for (let j = 0; j < params.length; j++) {
+          writeRaw(params[j]!, w, e.values[j]);
+          w += width(params[j]!);
+        }
+      }
+      REFS[fp + h[i + 5]! + 1] = e;
+      fr.depth = k + 1;
+      return [fn, fp, h[i + 4]!];
+    }
+  }
+  return null;
+}

@@ -15,7 +15,7 @@
 import { Trap, TrapCode } from '../../api/errors.js';
 import type { FuncInst } from '../../runtime/store.js';
 import { coldOp } from './cold.js';
-import { callForeign, globalGetSlow, globalSetSlow, i64cmp, resultWords, tableFunc } from './boundary.js';
+import { newException, callForeign, globalGetSlow, globalSetSlow, i64cmp, resultWords, tableFunc } from './boundary.js';
 import { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
 import { i64DivS, i64DivU, nearest } from './numeric.js';
@@ -32,7 +32,11 @@ function exhausted(): Trap {
  * Runs `f` with its arguments already in the value stack at word `fp`; leaves its results there.
  * Frame `frames.depth` becomes f's; on return frames.depth is back where it was.
  */
-export function loop(f: InterpFunc, fp: number): void {
+/**
+ * With `resumeBase` >= 0, continues frame frames.depth - 1 (function f, frame fp) at `pc0`, as part of
+ * the invocation whose entry frame is `resumeBase`: how entry.ts resumes at an exception handler.
+ */
+export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void {
   const s32 = S32;
   const sf32 = SF32;
   const sf64 = SF64;
@@ -41,11 +45,12 @@ export function loop(f: InterpFunc, fp: number): void {
   const fFn = fr.fn;
   let fPc = fr.pc;
   let fFp = fr.fp;
-  const base = fr.depth;
-  let depth = base + 1;
+  const resuming = resumeBase >= 0;
+  const base = resuming ? resumeBase : fr.depth;
+  let depth = resuming ? fr.depth : base + 1;
   let fn = f;
   let code = f.code;
-  let pc = 0;
+  let pc = pc0;
   let inst = f.inst as InterpInstance;
   let funcs = inst.funcs;
   let gw = inst.gw;
@@ -57,9 +62,11 @@ export function loop(f: InterpFunc, fp: number): void {
   let u8 = inst.u8;
   let memLen = inst.memLen;
   const limit = inst.limit;
-  if (depth > limit || fp + f.frameWords > STACK_WORDS) throw exhausted();
-  fFn[base] = f;
-  fr.depth = depth;
+  if (!resuming) {
+    if (depth > limit || fp + f.frameWords > STACK_WORDS) throw exhausted();
+    fFn[base] = f;
+    fr.depth = depth;
+  }
 
   for (;;) {
     switch (code[pc]) {
@@ -356,6 +363,13 @@ export function loop(f: InterpFunc, fp: number): void {
         pc = (s32[a]! | s32[a + 1]!) !== 0 ? code[pc + 2]! : pc + 3;
         continue;
       }
+      case Op.throw_:
+      case Op.rethrow_:
+        // exception handling: record where this frame is, the unwinder (entry.ts) does the rest
+        fPc[depth - 1] = pc + 1;
+        fFp[depth - 1] = fp;
+        fr.depth = depth;
+        throw code[pc] === Op.throw_ ? newException(inst, code[pc + 1]!, fp + code[pc + 2]!) : refs[fp + code[pc + 1]!];
       case Op.fuel: {
         const m = inst.meter;
         if (--m.countdown <= 0) m.checkpoint(m);

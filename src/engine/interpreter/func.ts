@@ -17,6 +17,14 @@ export interface Lowered {
   frameWords: number;
   /** Whether a parameter is a reference (tail calls then move REFS entries too). */
   refParams: boolean;
+  /**
+   * Exception handlers (legacy exception handling), innermost try first, 7 ints each: protected
+   * range [start, end) of code positions, kind (0 catch, 1 catch_all, 2 delegate), tag index, handler
+   * pc, word offset of the values' slots, and the try's nesting depth. A delegate has its try's
+   * depth in the handler-pc field and, in the depth field, the limit: after it, only tries with a
+   * smaller depth may handle the exception.
+   */
+  handlers: Int32Array;
 }
 
 /** The instance state the executor reads; implemented by InterpInstance (instance.ts). */
@@ -33,6 +41,7 @@ export class InterpFunc extends FuncInst {
   readonly paramWords: number;
   readonly resultWords: number;
   readonly refParams: boolean;
+  readonly handlers: Int32Array;
   /** The owning instance (typed loosely here to keep func.ts free of instance.ts). */
   readonly inst: ExecInstance;
   /** Index in the module's function index space. */
@@ -47,6 +56,7 @@ export class InterpFunc extends FuncInst {
     this.paramWords = lowered.paramWords;
     this.resultWords = lowered.resultWords;
     this.refParams = lowered.refParams;
+    this.handlers = lowered.handlers;
     this.inst = inst;
     this.index = index;
   }

@@ -125,6 +125,7 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   tables: TableInst[] = [];
   mems: MemoryInst[] = [];
   globals: GlobalInst[] = [];
+  tags: TagInst[] = [];
   /** Per global: the words the executor reads directly, or null for a mutable global held elsewhere. */
   gw: (Int32Array | null)[] = [];
   /** The same words seen as Float64Array (f64 globals are read as doubles, see ops.ts movf64). */
@@ -222,6 +223,7 @@ export class InterpModule implements EngineModule {
     inst.tables = s.tables;
     inst.mems = s.memories;
     inst.globals = s.globals;
+    inst.tags = s.tags;
     inst.gw = s.globals.map((g) => {
       if (g instanceof SlotGlobal) return g.w;
       if (g.type.mutable) return null;

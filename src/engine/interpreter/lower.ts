@@ -207,6 +207,8 @@ const CTL_LOOP = 1;
 const CTL_IF = 2;
 const CTL_ELSE = 3;
 const CTL_FUNC = 4;
+/** exception handling (legacy proposal): try, then its catch blocks */
+const CTL_TRY = 5;
 
 interface Ctl {
   kind: number;
@@ -226,6 +228,12 @@ interface Ctl {
   dead: boolean;
   /** Whether the code before `else` could fall through (for the reachability after `end`). */
   thenFell: boolean;
+  /** try: code position where the protected range starts; -1 for other blocks. */
+  tryStart: number;
+  /** try: where the protected range ended (the first catch/delegate), or -1 while in the body. */
+  tryEnd: number;
+  /** try: how many try blocks enclose this one. */
+  tryDepth: number;
 }
 
 /** Lowers function `funcIndex` (in the index space) of the module. */
@@ -255,6 +263,8 @@ class Lowerer {
   private maxWords = 0;
   // control
   private ctls: Ctl[] = [];
+  /** Exception handlers (see Lowered.handlers), 7 ints each, innermost try first. */
+  private handlers: number[] = [];
   private unreachable = false;
   // last emitted instruction (for the peepholes); -1 when a label was bound since
   private lastStart = -1;
@@ -322,6 +332,7 @@ class Lowerer {
       resultWords,
       frameWords: Math.max(this.maxWords, resultWords, paramWords),
       refParams: t.params.some(isRef),
+      handlers: Int32Array.from(this.handlers),
     };
   }
 
@@ -493,6 +504,9 @@ class Lowerer {
       elseFixup: -1,
       dead: false,
       thenFell: false,
+      tryStart: -1,
+      tryEnd: -1,
+      tryDepth: 0,
     };
   }
 
@@ -706,6 +720,34 @@ class Lowerer {
         this.elseOf(c, true);
         return;
       }
+      case W.try: {
+        const [params, results] = this.blockType(ir.blockType);
+        this.materializeAll();
+        const c = this.newCtl(CTL_TRY, this.len - params.length, params, results);
+        c.tryDepth = this.ctls.filter((x) => x.kind === CTL_TRY).length;
+        this.bind();
+        c.tryStart = this.code.length;
+        this.ctls.push(c);
+        return;
+      }
+      case W.catch:
+      case W.catch_all:
+        this.catchOf(this.ctls[this.ctls.length - 1]!, op === W.catch ? ir.index : -1, true);
+        return;
+      case W.delegate:
+        this.delegateOf(ir.index, true);
+        return;
+      case W.throw: {
+        const t = this.tagType(ir.index);
+        const base = this.args(t);
+        this.emit(Op.throw_, ir.index, base);
+        this.setUnreachable();
+        return;
+      }
+      case W.rethrow:
+        this.emit(Op.rethrow_, this.label(ir.index).base + 1);
+        this.setUnreachable();
+        return;
       case W.end:
         this.end(true);
         return;
@@ -1459,10 +1501,17 @@ class Lowerer {
   /** Instructions inside unreachable code: only nesting matters. */
   private skipDead(ir: InstrReader): void {
     const op = ir.op;
-    if (op === W.block || op === W.loop || op === W.if) {
+    if (op === W.block || op === W.loop || op === W.if || op === W.try) {
       const c = this.newCtl(CTL_BLOCK, this.len, [], []);
       c.dead = true;
       this.ctls.push(c);
+    } else if (op === W.catch || op === W.catch_all) {
+      const c = this.ctls[this.ctls.length - 1]!;
+      if (!c.dead) this.catchOf(c, op === W.catch ? ir.index : -1, false);
+    } else if (op === W.delegate) {
+      const c = this.ctls[this.ctls.length - 1]!;
+      if (c.dead) this.ctls.pop();
+      else this.delegateOf(ir.index, false);
     } else if (op === W.else) {
       const c = this.ctls[this.ctls.length - 1]!;
       if (!c.dead) this.elseOf(c, false);
@@ -1471,6 +1520,55 @@ class Lowerer {
       if (c.dead) this.ctls.pop();
       else this.end(false);
     }
+  }
+
+  /** The function type of tag `t` (imports first). */
+  private tagType(t: number): FuncType {
+    let i = 0;
+    for (const imp of this.m.imports) {
+      if (imp.desc.kind === 4) {
+        if (i === t) return this.m.types[imp.desc.type.typeIndex]!;
+        i++;
+      }
+    }
+    return this.m.types[this.m.tags[t - i]!.typeIndex]!;
+  }
+
+  /**
+   * `catch tag` / `catch_all` (legacy exception handling): ends the protected range (at the first one)
+   * or the previous catch block, and starts a handler. The unwinder (entry.ts) writes the exception's
+   * values to the label's slots and the exception itself to REFS at the label's first slot + 1 (an odd
+   * word, which no reference value ever uses) for `rethrow`, then resumes at the handler.
+   */
+  private catchOf(c: Ctl, tag: number, reachable: boolean): void {
+    if (c.tryEnd < 0) c.tryEnd = this.code.length;
+    if (reachable) {
+      const n = c.results.length;
+      for (let i = this.len - n; i < this.len; i++) this.materialize(i);
+      c.fixups.push(this.emit(Op.br, 0) + 1);
+    }
+    c.thenFell = c.thenFell || reachable;
+    this.bind();
+    this.handlers.push(c.tryStart, c.tryEnd, tag < 0 ? 1 : 0, tag, this.code.length, c.base, c.tryDepth);
+    this.truncate(c.height);
+    if (tag >= 0) for (const p of this.tagType(tag).params) this.push(p);
+    // the slot pair holding the caught exception must exist in the frame
+    if (c.base + 2 > this.maxWords) this.maxWords = c.base + 2;
+    this.unreachable = false;
+  }
+
+  /**
+   * `delegate l`: ends a try whose exceptions go to the handlers of the block l levels out (not to
+   * any try in between): recorded as a range whose match limits the handler search to tries with a
+   * smaller nesting depth than the target's.
+   */
+  private delegateOf(l: number, reachable: boolean): void {
+    const c = this.ctls[this.ctls.length - 1]!;
+    const targetIndex = this.ctls.length - 2 - l;
+    let d = 0;
+    for (let i = 0; i <= targetIndex; i++) if (this.ctls[i]!.kind === CTL_TRY) d++;
+    this.handlers.push(c.tryStart, this.code.length, 2, -1, c.tryDepth, 0, d);
+    this.end(reachable);
   }
 
   private elseOf(c: Ctl, reachable: boolean): void {
@@ -1507,7 +1605,7 @@ class Lowerer {
       this.code[c.elseFixup] = this.code.length;
       after = true;
     }
-    if (c.kind === CTL_ELSE && c.thenFell) after = true;
+    if ((c.kind === CTL_ELSE || c.kind === CTL_TRY) && c.thenFell) after = true;
     for (const at of c.fixups) this.code[at] = this.code.length;
     this.bind();
     this.truncate(c.height);

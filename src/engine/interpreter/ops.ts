@@ -34,6 +34,8 @@ export const enum Op {
   br_i64, // cmp a b t
   br_i64z, br_i64nz, // a t
   fuel, // -              (instrumentation: function entry / loop header)
+  throw_, // tag base     (exception handling: the tag's values are in slots from base)
+  rethrow_, // w          (the caught exception is REFS[fp + w])
   zero, // from to        (function prologue: zero the declared locals' words)
 
   // ---- moves and constants ----
