@@ -15,10 +15,26 @@ export interface RuntimeConfig {
   readonly callStackLimit: number;
   /** Most 64 KiB pages any memory may have. */
   readonly memoryLimitPages: number;
+  /**
+   * Whether calls may be bounded by a timeout, an AbortSignal or a CancelToken (wazero's
+   * WithCloseOnContextDone). When on, guest code checks for interruption at every function entry and
+   * loop header, and a call stopped that way closes its module and fails with an ExitError carrying
+   * `ExitCode.deadlineExceeded` or `ExitCode.canceled`. Off by default: it costs a few percent.
+   */
+  readonly closeOnContextDone: boolean;
+  /**
+   * Fuel for the runtime's guests, in units (one per function entry and per loop header executed,
+   * counted the same on both engines); 0 (the default) meters nothing. Every instance of the runtime
+   * draws from this one tank; when it is empty the guest traps with "fuel exhausted".
+   * `Runtime.fuelConsumed()` tells how much was used, `Runtime.addFuel(n)` refills.
+   */
+  readonly fuel: number;
   withEngine(engine: EngineChoice): RuntimeConfig;
   withFeatures(features: number): RuntimeConfig;
   withCallStackLimit(depth: number): RuntimeConfig;
   withMemoryLimitPages(pages: number): RuntimeConfig;
+  withCloseOnContextDone(on: boolean): RuntimeConfig;
+  withFuel(units: number): RuntimeConfig;
 }
 
 interface RuntimeConfigFields {
@@ -26,6 +42,8 @@ interface RuntimeConfigFields {
   features: number;
   callStackLimit: number;
   memoryLimitPages: number;
+  closeOnContextDone: boolean;
+  fuel: number;
 }
 
 class RuntimeConfigImpl implements RuntimeConfig {
@@ -33,12 +51,16 @@ class RuntimeConfigImpl implements RuntimeConfig {
   readonly features: number;
   readonly callStackLimit: number;
   readonly memoryLimitPages: number;
+  readonly closeOnContextDone: boolean;
+  readonly fuel: number;
 
   constructor(f: RuntimeConfigFields) {
     this.engine = f.engine;
     this.features = f.features;
     this.callStackLimit = f.callStackLimit;
     this.memoryLimitPages = f.memoryLimitPages;
+    this.closeOnContextDone = f.closeOnContextDone;
+    this.fuel = f.fuel;
     Object.freeze(this);
   }
 
@@ -52,6 +74,8 @@ class RuntimeConfigImpl implements RuntimeConfig {
       features: this.features,
       callStackLimit: this.callStackLimit,
       memoryLimitPages: this.memoryLimitPages,
+      closeOnContextDone: this.closeOnContextDone,
+      fuel: this.fuel,
     };
   }
 
@@ -67,6 +91,12 @@ class RuntimeConfigImpl implements RuntimeConfig {
   withMemoryLimitPages(memoryLimitPages: number): RuntimeConfig {
     return this.with({ memoryLimitPages });
   }
+  withCloseOnContextDone(closeOnContextDone: boolean): RuntimeConfig {
+    return this.with({ closeOnContextDone });
+  }
+  withFuel(fuel: number): RuntimeConfig {
+    return this.with({ fuel });
+  }
 }
 
 /** The default runtime configuration: automatic engine choice, Wasm 2.0 + tail calls + extended const. */
@@ -76,6 +106,8 @@ export function newRuntimeConfig(): RuntimeConfig {
     features: defaultFeatures,
     callStackLimit: 20_000,
     memoryLimitPages: 65536,
+    closeOnContextDone: false,
+    fuel: 0,
   });
 }
 

@@ -8,6 +8,7 @@
 // (§4.5.4; helpers in src/runtime/instantiate.ts do the engine-neutral parts).
 
 import type { GlobalType, Module, TableType } from '../binary/types.js';
+import type { Meter } from './meter.js';
 import type { ExternVal, GlobalInst, HostCaller, TableInst } from './store.js';
 import type { RawValue } from './values.js';
 
@@ -30,10 +31,11 @@ export interface CompileOptions {
 
 /**
  * What the runtime wants to observe while guest code runs. Both engines check at the same points —
- * each function entry and each loop header — so fuel counts agree exactly.
+ * each function entry and each loop header — so fuel counts agree exactly (the contract is in
+ * src/runtime/meter.ts). When either is set, InstantiateOptions.meter is not null.
  */
 export interface Instrumentation {
-  /** Count fuel (one unit per function entry and per loop iteration). */
+  /** Count fuel (one unit per function entry and per loop header executed). */
   fuel: boolean;
   /** Check deadlines and cancellation. */
   interrupt: boolean;
@@ -62,6 +64,8 @@ export interface InstantiateOptions {
   name: string;
   /** System resources for host functions called by this instance (HostCaller.sys). */
   sys: object | null;
+  /** The runtime's meter when the module was compiled with instrumentation (see meter.ts), else null. */
+  meter: Meter | null;
 }
 
 export interface EngineModule {

@@ -6,14 +6,15 @@ import type { ModuleConfig, RuntimeConfig } from '../api/config.js';
 import { newModuleConfig } from '../api/config.js';
 import { CompileError, ExitError } from '../api/errors.js';
 import { allFeatures } from '../api/features.js';
-import type { CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
+import type { CallOptions, CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
 import { decodeModule } from '../binary/decode.js';
 import type { Module, ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
-import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
+import { type CallHost, CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals, runBounded } from './api-module.js';
 import type { Engine, EngineKind } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
+import { Meter } from './meter.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
 
 export interface EngineSet {
@@ -35,6 +36,12 @@ function checkConfig(c: RuntimeConfig): void {
   }
   if (!Number.isInteger(c.memoryLimitPages) || c.memoryLimitPages < 0 || c.memoryLimitPages > MAX_PAGES_32) {
     throw bad('memoryLimitPages', `must be an integer from 0 to ${MAX_PAGES_32}, not ${c.memoryLimitPages}`);
+  }
+  if (typeof c.closeOnContextDone !== 'boolean') {
+    throw bad('closeOnContextDone', `must be true or false, not ${String(c.closeOnContextDone)}`);
+  }
+  if (!Number.isSafeInteger(c.fuel) || c.fuel < 0) {
+    throw bad('fuel', `must be a whole number of units >= 0 (0: no fuel metering), not ${c.fuel}`);
   }
 }
 
@@ -58,6 +65,9 @@ export class RuntimeImpl implements Runtime {
   private readonly instances = new Set<ModuleInstanceImpl>();
   private readonly compiled = new Set<CompiledModuleImpl>();
   private closed = false;
+  /** Fuel and interruption for every instance of this runtime (see meter.ts); null when neither is on. */
+  readonly meter: Meter | null;
+  private readonly calls: CallHost;
 
   constructor(config: RuntimeConfig, engines: EngineSet) {
     checkConfig(config);
@@ -66,6 +76,8 @@ export class RuntimeImpl implements Runtime {
     }
     this.config = config;
     this.engines = engines;
+    this.meter = config.fuel > 0 || config.closeOnContextDone ? new Meter(config.fuel) : null;
+    this.calls = { meter: this.meter, bounded: config.closeOnContextDone };
   }
 
   private checkOpen(): void {
@@ -104,7 +116,7 @@ export class RuntimeImpl implements Runtime {
       name: m.names?.module ?? '',
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
-      instrument: { fuel: false, interrupt: false },
+      instrument: { fuel: this.config.fuel > 0, interrupt: this.config.closeOnContextDone },
     });
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
@@ -112,8 +124,17 @@ export class RuntimeImpl implements Runtime {
     return c;
   }
 
-  instantiate(compiled: CompiledModule, config: ModuleConfig = newModuleConfig()): ModuleInstance {
+  instantiate(compiled: CompiledModule, config: ModuleConfig = newModuleConfig(), options?: CallOptions): ModuleInstance {
     this.checkOpen();
+    const made: { inst?: ModuleInstanceImpl } = {};
+    // The start function and the start functions run within the same bounds; a stop closes the
+    // instance (if it got that far) like any other failure here.
+    return runBounded(this.calls, options, (code) => made.inst?.closeWithExitCode(code), () =>
+      this.instantiateIn(compiled, config, (i) => (made.inst = i)),
+    );
+  }
+
+  private instantiateIn(compiled: CompiledModule, config: ModuleConfig, made: (i: ModuleInstanceImpl) => void): ModuleInstance {
     const c = internals.compiled.get(compiled);
     if (!c || !this.compiled.has(c)) throw new TypeError('instantiate needs a module compiled by this runtime');
     if (c.closed) throw new Error('the compiled module is closed');
@@ -125,9 +146,10 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
-    const ei = c.engineModule.instantiate(imports, { name, sys: null });
+    const ei = c.engineModule.instantiate(imports, { name, sys: null, meter: this.meter });
     const record: InstanceRecord = { name, exports: ei.exports, engine: ei };
-    const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i));
+    const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i), this.calls);
+    made(inst);
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     try {
@@ -143,8 +165,18 @@ export class RuntimeImpl implements Runtime {
     return inst;
   }
 
-  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig): ModuleInstance {
-    return this.instantiate(this.compile(bytes), config);
+  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig, options?: CallOptions): ModuleInstance {
+    return this.instantiate(this.compile(bytes), config, options);
+  }
+
+  fuelConsumed(): number {
+    return this.meter?.consumed() ?? 0;
+  }
+
+  addFuel(units: number): void {
+    if (!this.meter?.fuel) throw new TypeError('addFuel needs a runtime with fuel (RuntimeConfig.withFuel)');
+    if (!Number.isSafeInteger(units) || units < 0) throw new TypeError(`addFuel: units must be a whole number >= 0, not ${units}`);
+    this.meter.addFuel(units);
   }
 
   newHostModuleBuilder(moduleName: string): HostModuleBuilder {
