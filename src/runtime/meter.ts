@@ -72,6 +72,8 @@ export class CallContext {
   readonly signal: AbortSignal | undefined;
   readonly flag: Int32Array | undefined;
   stopped: ExitError | null = null;
+  /** The signal's abort listener while the call runs. */
+  onAbort: (() => void) | null = null;
 
   constructor(b: CallBounds) {
     this.deadline = b.deadline ?? Infinity;
@@ -188,6 +190,12 @@ export class Meter {
     this.reclaim(null);
     this.lastCheck = clock();
     if (this.contexts.length === 1) this.grantSize = MAX_GRANT;
+    // An abort can only happen while the guest runs if something it calls aborts (events do not
+    // wait for the call): cutting every countdown then makes the very next charging point see it.
+    if (ctx.signal && !ctx.signal.aborted) {
+      ctx.onAbort = () => this.reclaim(null);
+      ctx.signal.addEventListener('abort', ctx.onAbort, { once: true });
+    }
     return ctx;
   }
 
@@ -195,6 +203,7 @@ export class Meter {
   leave(ctx: CallContext): void {
     const i = this.contexts.lastIndexOf(ctx);
     if (i >= 0) this.contexts.splice(i, 1);
+    if (ctx.onAbort) ctx.signal!.removeEventListener('abort', ctx.onAbort);
   }
 
   /** Like `counter.checkpoint()` but returns -1 (error in `counter.stopped`) instead of throwing. */

@@ -110,14 +110,22 @@ export class RuntimeImpl implements Runtime {
     const m = decodeModule(copy, { features });
     validateModule(m, features);
     const engine = this.chooseEngine(m, copy);
-    const em = engine.compile(m, {
+    const options = {
       bytes: copy,
       features,
       name: m.names?.module ?? '',
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
       instrument: { fuel: this.config.fuel > 0, interrupt: this.config.closeOnContextDone },
-    });
+    };
+    let em;
+    try {
+      em = engine.compile(m, options);
+    } catch (e) {
+      // `auto`: a module the host refuses after all (a limit its feature probes cannot see) still runs.
+      if (this.config.engine !== 'auto' || engine === this.engines.interpreter || !(e instanceof CompileError) || e.kind !== 'unsupported') throw e;
+      em = this.engines.interpreter.compile(m, options);
+    }
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
     this.compiled.add(c);

@@ -20,6 +20,8 @@ export interface RunOptions {
   only: Set<string>;
   /** Print a line per passing command too. */
   verbose?: boolean;
+  /** Run with fuel (a tank that does not run out) and interruption on: checks the instrumentation. */
+  instrument?: boolean;
 }
 
 export interface Outcome {
@@ -165,6 +167,7 @@ export function runWast(conv: ConvertedWast, opts: RunOptions): Outcome[] {
   const out: Outcome[] = [];
   let config = newRuntimeConfig().withFeatures(opts.features);
   if (opts.engine !== 'auto') config = config.withEngine(opts.engine);
+  if (opts.instrument) config = config.withCloseOnContextDone(true).withFuel(Number.MAX_SAFE_INTEGER);
   const rt = newRuntime(config) as RuntimeImpl;
   registerSpectest(rt, () => {});
   const named = new Map<string, ModuleInstance>();
