@@ -103,7 +103,7 @@ export const clock: () => number = perf ? () => perf.now() : () => Date.now();
 const IDLE_GRANT = 2 ** 30;
 /** Grants while a call has bounds: adapted so that checkpoints come every ~TARGET_MS. */
 const MIN_GRANT = 64;
-const MAX_GRANT = 1 << 14;
+const MAX_GRANT = 1 << 17;
 const TARGET_MS = 1;
 
 class PlainCounter implements MeterCounter {

@@ -26,6 +26,7 @@ import { Op } from '../../binary/opcodes.js';
 import { Reader } from '../../binary/reader.js';
 import { encodeModule } from '../../binary/encode.js';
 import { Writer } from '../../binary/writer.js';
+import { CI, F32, F64, type PatchContext, fidelityOf, patchCode } from './patch-body.js';
 import {
   type Code,
   type ConstExpr,
@@ -71,34 +72,9 @@ export interface HostPlan {
   hidden: HiddenExports;
 }
 
-/** Which fidelity operands a function's body needs recorded. */
-const CI = 1;
-const F32 = 2;
-const F64 = 4;
-
 /** Bytes that may start an instruction needing fidelity bookkeeping (a quick filter before decoding). */
 const maybeFidelity = new Uint8Array(256);
 for (const b of [0x11, 0x13, 0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1]) maybeFidelity[b] = 1;
-
-function fidelityOf(op: number): number {
-  switch (op) {
-    case Op.call_indirect:
-    case Op.return_call_indirect:
-      return CI;
-    case Op.i32_trunc_f32_s:
-    case Op.i32_trunc_f32_u:
-    case Op.i64_trunc_f32_s:
-    case Op.i64_trunc_f32_u:
-      return F32;
-    case Op.i32_trunc_f64_s:
-    case Op.i32_trunc_f64_u:
-    case Op.i64_trunc_f64_s:
-    case Op.i64_trunc_f64_u:
-      return F64;
-    default:
-      return 0;
-  }
-}
 
 /** Per function body: the fidelity operands it needs (0 for most). */
 function fidelityNeeds(m: Module, features: number): Uint8Array {
@@ -129,89 +105,6 @@ function uniqueName(taken: Set<string>, base: string): string {
   while (taken.has(n)) n += '_';
   taken.add(n);
   return n;
-}
-
-interface PatchContext {
-  features: number;
-  instrument: boolean;
-  importedFuncs: number;
-  shift: number;
-  countdown: number;
-  callIndex: number;
-  f32: number;
-  f64: number;
-  slow: number;
-}
-
-/**
- * The countdown at a charging point (`t` is a scratch i32 local of the function):
- *   global.get $c  i32.const 1  i32.sub  local.tee $t  global.set $c
- *   local.get $t  i32.const 0  i32.lt_s  if  call $slow  end
- */
-function checkBytes(p: PatchContext, t: number): Uint8Array {
-  const w = new Writer(24);
-  w.u8(0x23).u32(p.countdown).u8(0x41).s32(1).u8(0x6b).u8(0x22).u32(t).u8(0x24).u32(p.countdown);
-  w.u8(0x20).u32(t).u8(0x41).s32(0).u8(0x48).u8(0x04).u8(0x40).u8(0x10).u32(p.slow).u8(0x0b);
-  return w.finish();
-}
-
-/** `global.set $g  global.get $g`: records the operand on top of the stack and leaves it there. */
-function recordBytes(g: number): Uint8Array {
-  return new Writer(12).u8(0x24).u32(g).u8(0x23).u32(g).finish();
-}
-
-function patchCode(code: Code, paramCount: number, need: number, p: PatchContext): Code {
-  const body = code.body;
-  const w = new Writer(body.length + 64);
-  const locals = code.locals.map((l) => ({ count: l.count, type: l.type }));
-  let check: Uint8Array | null = null;
-  if (p.instrument) {
-    let t = paramCount;
-    for (const l of locals) t += l.count;
-    locals.push({ count: 1, type: ValType.i32 });
-    check = checkBytes(p, t);
-    w.bytes(check);
-  }
-  const recCI = need & CI ? recordBytes(p.callIndex) : null;
-  const rec32 = need & F32 ? recordBytes(p.f32) : null;
-  const rec64 = need & F64 ? recordBytes(p.f64) : null;
-  const r = new Reader(body);
-  const ir = new InstrReader(r, p.features);
-  let copied = 0;
-  const flush = (to: number) => {
-    if (to > copied) w.bytes(body.subarray(copied, to));
-    copied = to;
-  };
-  while (!r.eof) {
-    ir.read();
-    const op = ir.op;
-    switch (op) {
-      case Op.call:
-      case Op.return_call:
-      case Op.ref_func:
-        if (p.shift !== 0 && ir.index >= p.importedFuncs) {
-          flush(ir.start);
-          w.u8(op === Op.call ? 0x10 : op === Op.return_call ? 0x12 : 0xd2).u32(ir.index + p.shift);
-          copied = r.pos;
-        }
-        break;
-      case Op.loop:
-        if (check) {
-          flush(r.pos);
-          w.bytes(check);
-        }
-        break;
-      default: {
-        const f = fidelityOf(op);
-        if (f !== 0) {
-          flush(ir.start);
-          w.bytes(f === CI ? recCI! : f === F32 ? rec32! : rec64!);
-        }
-      }
-    }
-  }
-  flush(body.length);
-  return { locals, body: w.finish(), offset: -1 };
 }
 
 function remapExpr(e: ConstExpr, importedFuncs: number, shift: number): ConstExpr {
@@ -275,6 +168,7 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
 
   const p: PatchContext = {
     features: o.features,
+    types: m.types,
     instrument: o.instrument,
     importedFuncs,
     shift,
@@ -289,14 +183,14 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
   if (o.instrument) {
     types.push({ params: [], results: [ValType.i32] });
     const cpType = types.length - 1;
-    types.push({ params: [], results: [] });
-    const voidType = types.length - 1;
+    types.push({ params: [ValType.i32], results: [] });
+    const slowType = types.length - 1;
     const takenModules = new Set(m.imports.map((i) => i.module));
     checkpointImport = { module: uniqueName(takenModules, 'wasmbox:instrument'), name: 'checkpoint' };
     imports.push({ module: checkpointImport.module, name: checkpointImport.name, desc: { kind: ExternKind.func, typeIndex: cpType } });
     [p.countdown, hidden.countdown] = addGlobal(ValType.i32, [{ op: Op.i32_const, value: 0 }], 'wasmbox:countdown');
     p.slow = importedFuncs + shift + m.codes.length;
-    funcs.push(voidType);
+    funcs.push(slowType);
   }
   if (anyNeed & CI) [p.callIndex, hidden.callIndex] = addGlobal(ValType.i32, [{ op: Op.i32_const, value: 0 }], 'wasmbox:call-index');
   if (anyNeed & F32) [p.f32, hidden.f32] = addGlobal(ValType.f32, [{ op: Op.f32_const, bits: 0 }], 'wasmbox:f32');
@@ -322,11 +216,15 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
     codes.push(patchCode(code, params, needs[i]!, p));
   }
   if (o.instrument) {
-    // $slow: call $checkpoint  global.set $c  global.get $c  i32.const 0  i32.lt_s  if unreachable end
-    const w = new Writer(16);
-    w.u8(0x10).u32(importedFuncs).u8(0x24).u32(p.countdown).u8(0x23).u32(p.countdown);
-    w.u8(0x41).s32(0).u8(0x48).u8(0x04).u8(0x40).u8(0x00).u8(0x0b).u8(0x0b);
-    codes.push({ locals: [], body: w.finish(), offset: -1 });
+    // $slow (param $refund i32) (local $n i32):
+    //   call $checkpoint  local.tee $n  i32.const 0  i32.lt_s  if unreachable end
+    //   local.get $n  local.get $refund  i32.add  global.set $c
+    // The trap is how a stop leaves the guest: wasm cannot catch a trap (it could catch a JS exception
+    // with catch_all). $refund is 1 when the guest re-enters a loop through its charging point.
+    const w = new Writer(24);
+    w.u8(0x10).u32(importedFuncs).u8(0x22).u32(1).u8(0x41).s32(0).u8(0x48).u8(0x04).u8(0x40).u8(0x00).u8(0x0b);
+    w.u8(0x20).u32(1).u8(0x20).u32(0).u8(0x6a).u8(0x24).u32(p.countdown).u8(0x0b);
+    codes.push({ locals: [{ count: 1, type: ValType.i32 }], body: w.finish(), offset: -1 });
   }
 
   const out: Module = {
