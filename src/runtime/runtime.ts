@@ -212,7 +212,7 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     if (name !== '' && this.namespace.has(name)) throw new Error(`module[${name}] has already been instantiated`);
     const record: InstanceRecord = { name, exports, engine: null };
-    const inst = new ModuleInstanceImpl(record, null, (i) => this.forget(i));
+    const inst = new ModuleInstanceImpl(record, null, (i) => this.forget(i), this.calls);
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     return inst;
