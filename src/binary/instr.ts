@@ -8,23 +8,27 @@ import { Imm, OP_ID_LIMIT, Op, allOps, opInfo } from './opcodes.js';
 import { Reader } from './reader.js';
 import { type Instr, type ValType, isValType } from './types.js';
 
-/** Per feature set: 1 for each opcode id that decodes with those features (cached; few sets occur). */
-const enabledByFeatures = new Map<number, Uint8Array>();
+/** The immediate kind of each opcode id, `NO_IMM_KIND` for ids that are no instruction. */
+const NO_IMM_KIND = 255;
+
+/** Per feature set: the immediate kind of each opcode id that decodes with those features (cached). */
+const immKindsByFeatures = new Map<number, Uint8Array>();
 
 /**
- * Which opcode ids decode under `features`. A proposal's instructions are not part of the binary
- * format until the proposal is enabled, so without it their opcodes are "illegal opcode", as in the
- * spec's reference decoder for 2.0.
+ * The immediate kinds of the opcodes that decode under `features`. A proposal's instructions are not
+ * part of the binary format until the proposal is enabled, so without it their opcodes are "illegal
+ * opcode" (NO_IMM_KIND here), as in the spec's reference decoder for 2.0. One table lookup per
+ * instruction then answers both "is it an instruction here?" and "what follows it?".
  */
-function enabledOps(features: number): Uint8Array {
-  let t = enabledByFeatures.get(features);
+function immKindsFor(features: number): Uint8Array {
+  let t = immKindsByFeatures.get(features);
   if (t === undefined) {
-    t = new Uint8Array(OP_ID_LIMIT);
+    t = new Uint8Array(OP_ID_LIMIT).fill(NO_IMM_KIND);
     for (const info of allOps) {
       const flag = info.feature === 'core' ? 0 : featureByName(info.feature);
-      if (flag === 0 || (flag !== undefined && features & flag)) t[info.id] = 1;
+      if (flag === 0 || (flag !== undefined && features & flag)) t[info.id] = info.imm;
     }
-    enabledByFeatures.set(features, t);
+    immKindsByFeatures.set(features, t);
   }
   return t;
 }
@@ -32,8 +36,6 @@ function enabledOps(features: number): Uint8Array {
 export class InstrReader {
   readonly r: Reader;
   readonly features: number;
-  /** enabledOps(features), looked up once. */
-  private readonly enabled: Uint8Array;
 
   /** Dense opcode id of the last instruction read (see opcodes.ts). */
   op = 0;
@@ -68,14 +70,82 @@ export class InstrReader {
   /** ref.null's heap type. */
   refType: ValType = 0x70;
 
+  /** immKindsFor(features), looked up once. */
+  private readonly immKinds: Uint8Array;
+
   constructor(r: Reader, features: number) {
     this.r = r;
     this.features = features;
-    this.enabled = enabledOps(features);
+    this.immKinds = immKindsFor(features);
   }
 
   /** Reads the next instruction. Throws a malformed-module CompileError for bad bytes. */
   read(): void {
+    // Fast path, small enough for V8 to inline into the caller's loop: the commonest instructions
+    // when their immediates are single LEB128 bytes (local.get 3, i32.const 1, i32.load offset=8, …).
+    // Everything else, and every error, goes through `readFull`.
+    const r = this.r;
+    const pos = r.pos;
+    if (pos + 1 < r.end) {
+      const bytes = r.bytes;
+      const b = bytes[pos]!;
+      const kind = this.immKinds[b]!;
+      if (kind === 0 /* Imm.none */) {
+        this.start = pos;
+        this.op = b;
+        r.pos = pos + 1;
+        return;
+      }
+      const x = bytes[pos + 1]!;
+      if (x < 0x80) {
+        if (kind === 6 /* Imm.local */ || kind === 2 /* Imm.label */ || kind === 7 /* Imm.global */ || kind === 4 /* Imm.func */) {
+          this.start = pos;
+          this.op = b;
+          this.index = x;
+          r.pos = pos + 2;
+          return;
+        }
+        if (kind === 11 /* Imm.i32 */) {
+          this.start = pos;
+          this.op = b;
+          this.i32 = (x << 25) >> 25; // sign-extend the 7-bit value
+          r.pos = pos + 2;
+          return;
+        }
+        // memarg with one-byte alignment (no memory index flag) and one-byte offset.
+        if (kind === 9 /* Imm.memarg */ && x < 0x40 && pos + 2 < r.end && bytes[pos + 2]! < 0x80) {
+          this.start = pos;
+          this.op = b;
+          this.align = x;
+          this.offset = bytes[pos + 2]!;
+          this.memory = 0;
+          r.pos = pos + 3;
+          return;
+        }
+        // block/loop/if with the empty block type or a number type.
+        if (kind === 1 /* Imm.block */ && (x === 0x40 || (x >= 0x7c && x <= 0x7f))) {
+          this.start = pos;
+          this.op = b;
+          this.blockType = x - 0x80;
+          r.pos = pos + 2;
+          return;
+        }
+      } else if (pos + 2 < r.end && (kind === 4 /* Imm.func */ || kind === 6 /* Imm.local */)) {
+        // call/local.* with a two-byte index.
+        const y = bytes[pos + 2]!;
+        if (y < 0x80) {
+          this.start = pos;
+          this.op = b;
+          this.index = (x & 0x7f) | (y << 7);
+          r.pos = pos + 3;
+          return;
+        }
+      }
+    }
+    this.readFull();
+  }
+
+  private readFull(): void {
     const r = this.r;
     this.start = r.pos;
     const b = r.u8();
@@ -87,26 +157,28 @@ export class InstrReader {
       else if (b === 0xfd) op = sub < 0x200 ? 0x200 + sub : -1;
       else op = sub < 0x100 ? 0x400 + sub : -1;
     }
-    if (op < 0 || this.enabled[op] !== 1) throw r.error('illegal opcode', this.start);
-    const info = opInfo(op)!;
+    const kind = op >= 0 ? this.immKinds[op]! : NO_IMM_KIND;
+    if (kind === NO_IMM_KIND) throw r.error('illegal opcode', this.start);
     this.op = op;
-    switch (info.imm) {
-      case Imm.none:
+    // Literal case labels (test/validate/literal-ids.test.ts checks them against `Imm`): V8 makes a
+    // jump table of a switch over literals, but tests `Imm.x` property loads one by one.
+    switch (kind) {
+      case 0 /* Imm.none */:
         return;
-      case Imm.block:
+      case 1 /* Imm.block */:
         this.readBlockType();
         return;
-      case Imm.label:
-      case Imm.func:
-      case Imm.local:
-      case Imm.global:
-      case Imm.table:
-      case Imm.data:
-      case Imm.elem:
-      case Imm.tag:
+      case 2 /* Imm.label */:
+      case 4 /* Imm.func */:
+      case 6 /* Imm.local */:
+      case 7 /* Imm.global */:
+      case 8 /* Imm.table */:
+      case 22 /* Imm.data */:
+      case 25 /* Imm.elem */:
+      case 27 /* Imm.tag */:
         this.index = r.u32();
         return;
-      case Imm.brTable: {
+      case 3 /* Imm.brTable */: {
         const n = r.u32();
         // Each target takes at least one byte: a count beyond the remaining bytes is malformed.
         if (n > r.end - r.pos) throw r.eofError();
@@ -117,44 +189,44 @@ export class InstrReader {
         this.index = r.u32();
         return;
       }
-      case Imm.callIndirect:
+      case 5 /* Imm.callIndirect */:
         this.index = r.u32();
         this.index2 = r.u32();
         return;
-      case Imm.memarg:
+      case 9 /* Imm.memarg */:
         this.readMemarg();
         return;
-      case Imm.memargLane:
+      case 18 /* Imm.memargLane */:
         this.readMemarg();
         this.lane = r.u8();
         return;
-      case Imm.mem:
+      case 10 /* Imm.mem */:
         this.memory = this.readMemIndex();
         return;
-      case Imm.i32:
+      case 11 /* Imm.i32 */:
         this.i32 = r.s32();
         return;
-      case Imm.i64:
+      case 12 /* Imm.i64 */:
         r.s64Parts();
         this.lo = r.lo;
         this.hi = r.hi;
         return;
-      case Imm.f32:
+      case 13 /* Imm.f32 */:
         this.f32 = r.fixedU32();
         return;
-      case Imm.f64:
+      case 14 /* Imm.f64 */:
         this.lo = r.fixedU32() | 0;
         this.hi = r.fixedU32() | 0;
         return;
-      case Imm.v128:
-      case Imm.shuffle:
+      case 15 /* Imm.v128 */:
+      case 16 /* Imm.shuffle */:
         this.bytesAt = r.pos;
         r.skip(16);
         return;
-      case Imm.lane:
+      case 17 /* Imm.lane */:
         this.lane = r.u8();
         return;
-      case Imm.selectT: {
+      case 19 /* Imm.selectT */: {
         const n = r.u32();
         if (n > r.end - r.pos) throw r.eofError();
         this.typeCount = n;
@@ -163,29 +235,29 @@ export class InstrReader {
         for (let i = 0; i < n; i++) types.push(this.readValType());
         return;
       }
-      case Imm.refType: {
+      case 20 /* Imm.refType */: {
         const t = r.u8();
         if (t !== 0x70 && t !== 0x6f) throw r.error('malformed reference type', r.pos - 1);
         this.refType = t as ValType;
         return;
       }
-      case Imm.memoryInit:
+      case 21 /* Imm.memoryInit */:
         this.index = r.u32();
         this.memory = this.readMemIndex();
         return;
-      case Imm.memoryCopy:
+      case 23 /* Imm.memoryCopy */:
         this.memory = this.readMemIndex(); // destination
         this.index2 = this.readMemIndex(); // source
         return;
-      case Imm.tableInit:
+      case 24 /* Imm.tableInit */:
         this.index = r.u32(); // elem segment
         this.index2 = r.u32(); // table
         return;
-      case Imm.tableCopy:
+      case 26 /* Imm.tableCopy */:
         this.index = r.u32(); // destination
         this.index2 = r.u32(); // source
         return;
-      case Imm.fence:
+      case 28 /* Imm.fence */:
         if (r.u8() !== 0) throw r.error('zero byte expected', r.pos - 1);
         return;
     }

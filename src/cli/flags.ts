@@ -91,14 +91,19 @@ export function parseFlags(args: readonly string[], flags: readonly Flag[]): str
   return args.slice(i);
 }
 
-/** Usage lines in the shape of Go's flag.PrintDefaults. */
+/**
+ * Usage lines in the shape of Go's flag.PrintDefaults: sorted by name (byte order), the value's type
+ * after the name, the usage on the next line — or on the same line after a tab for a one-letter
+ * boolean flag such as -h, as Go does.
+ */
 export function formatFlags(flags: readonly Flag[]): string {
   const lines: string[] = [];
-  for (const f of [...flags].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const f of [...flags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     let head = `  -${f.name}`;
     if (!f.bool) head += ` ${f.valueName ?? 'value'}`;
     const def = f.defaultText ? ` (default ${f.defaultText})` : '';
-    lines.push(`${head}\n    \t${f.usage.replace(/\n/g, '\n    \t')}${def}`);
+    const sep = head.length <= 4 ? '\t' : '\n    \t';
+    lines.push(`${head}${sep}${f.usage.replace(/\n/g, '\n    \t')}${def}`);
   }
   return lines.join('\n');
 }

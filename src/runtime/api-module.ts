@@ -36,6 +36,7 @@ import type { EngineInstance, EngineKind, EngineModule } from './engine.js';
 import { type CallBounds, type Meter, clock, exitMessage } from './meter.js';
 import type { ExternVal, FuncInst, GlobalInst, HostCaller, MemoryInst, TableInst } from './store.js';
 import { fromRaw, toRaw } from './values.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 
 /** Store objects behind public views, for wasmbox's own tools (spec runner, CLI) — not exported publicly. */
 export const internals = {
@@ -251,7 +252,18 @@ export class ExportedFunctionImpl implements ExportedFunction {
     this.owner.checkOpen();
     const t = this.f.type;
     const raw = argsToRaw(t, args, `${this.owner.name}.${this.definition.exportNames[0] ?? this.definition.name}`);
-    const res = this.f.invoke(raw);
+    let res: unknown[];
+    try {
+      res = this.f.invoke(raw);
+    } catch (e) {
+      // Control is back with the host: nothing the guest wrote may stay buffered (src/sys/writebehind.ts).
+      if (pending.file !== null) flushWrites();
+      // A guest that exits (WASI proc_exit, or stopped by a bound) is done: its module is closed,
+      // whatever the code, and later calls fail with the same exit (wazero's CloseWithExitCode).
+      if (e instanceof ExitError) this.owner.closeWithExitCode(e.exitCode);
+      throw e;
+    }
+    if (pending.file !== null) flushWrites();
     return t.results.map((r, i) => fromRaw(r, res[i]));
   }
 

@@ -57,6 +57,24 @@ export interface Engine {
    */
   createTable?(type: TableType): TableInst;
   createGlobal?(type: GlobalType, value: RawValue): GlobalInst;
+  /**
+   * Optional, for the compilation cache (src/runtime/compilation-cache.ts): the bytes from which
+   * `deserialize` rebuilds this module faster than `compile` would, or null when nothing is worth
+   * keeping. The runtime stores them with the module's hash, wasmbox's version, the features and the
+   * instrumentation, so `deserialize` only ever sees payloads made under the same CompileOptions by
+   * the same wasmbox. What each engine keeps:
+   *  - the compiler: the module as it hands it to the host when it rewrites it (instrumentation for
+   *    fuel and deadlines); while it hands over the original bytes there is nothing to keep, so it
+   *    leaves these hooks out;
+   *  - the interpreter: its lowered code (to be added with the interpreter).
+   */
+  serialize?(em: EngineModule): Uint8Array | null;
+  /**
+   * Rebuilds an engine module from a `serialize` payload, for a module decoded from the same bytes
+   * (and already validated). Throwing (for example, for a payload it does not recognise) makes the
+   * runtime compile as usual and replace the entry.
+   */
+  deserialize?(module: Module, options: CompileOptions, payload: Uint8Array): EngineModule;
 }
 
 export interface InstantiateOptions {

@@ -23,6 +23,7 @@ import {
   type TableInst,
 } from './store.js';
 import { toRaw } from './values.js';
+import { flushWrites, pending } from '../sys/writebehind.js';
 
 /** What a host module builder needs from its runtime. */
 export interface HostModuleHost {
@@ -53,6 +54,8 @@ export function hostFunctionDef(f: HostFunction): HostFunctionDef {
     ...(f.paramNames ? { paramNames: f.paramNames } : {}),
     ...(f.resultNames ? { resultNames: f.resultNames } : {}),
     fn(hc: HostCaller, ...args: unknown[]) {
+      // Host code is about to run: it must see every byte the guest wrote (src/sys/writebehind.ts).
+      if (pending.file !== null) flushWrites();
       let c = callers.get(hc);
       if (!c) {
         c = publicCaller(hc);
@@ -93,7 +96,11 @@ export class HostModuleBuilderImpl implements HostModuleBuilder {
     return this.add(f.name, () => new HostFunc(this.name, def));
   }
 
-  /** Adds an internal definition as is (WASI, spectest): its fn receives the engine's HostCaller. */
+  /**
+   * Adds an internal definition as is (WASI, spectest): its fn receives the engine's HostCaller. Unlike
+   * exportFunction, nothing flushes buffered guest writes before it runs (src/sys/writebehind.ts): a
+   * definition that lets anything observe files must do so itself (WASI's functions do, in sysOf).
+   */
   exportDef(def: HostFunctionDef): this {
     return this.add(def.name, () => new HostFunc(this.name, def));
   }

@@ -8,13 +8,16 @@ import { CompileError, ExitError } from '../api/errors.js';
 import { allFeatures } from '../api/features.js';
 import type { CallOptions, CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
 import { decodeModule } from '../binary/decode.js';
-import type { Module, ValType } from '../binary/types.js';
+import { ExternKind, type Module, type ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
 import { type CallHost, CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals, runBounded } from './api-module.js';
-import type { Engine, EngineKind } from './engine.js';
+import { openCached } from './compilation-cache.js';
+import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
 import { Meter } from './meter.js';
+import { SysContext } from '../sys/context.js';
+import { disableWriteBehind } from '../sys/writebehind.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
 
 export interface EngineSet {
@@ -43,6 +46,18 @@ function checkConfig(c: RuntimeConfig): void {
   if (!Number.isSafeInteger(c.fuel) || c.fuel < 0) {
     throw bad('fuel', `must be a whole number of units >= 0 (0: no fuel metering), not ${c.fuel}`);
   }
+  const cc = c.compilationCache;
+  if (cc !== undefined && (typeof cc?.get !== 'function' || typeof cc?.set !== 'function')) {
+    throw bad('compilationCache', 'expected a cache from newCompilationCacheWithDir() or newCompilationCache()');
+  }
+}
+
+/**
+ * What engines are asked to instrument. One value for the compile options and the compilation cache's
+ * key, so cached entries never mix instrumented and plain compiles.
+ */
+function instrumentationOf(c: RuntimeConfig): Instrumentation {
+  return { fuel: c.fuel > 0, interrupt: c.closeOnContextDone };
 }
 
 function checkModuleConfig(c: ModuleConfig): void {
@@ -50,6 +65,10 @@ function checkModuleConfig(c: ModuleConfig): void {
   for (const s of c.startFunctions) {
     if (typeof s !== 'string') throw new TypeError('ModuleConfig.startFunctions must be strings');
   }
+}
+
+function usesSharedMemory(m: Module): boolean {
+  return m.memories.some((t) => t.shared) || m.imports.some((i) => i.desc.kind === ExternKind.memory && !!i.desc.type.shared);
 }
 
 function toBytes(b: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -107,8 +126,12 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     const copy = toBytes(bytes);
     const features = this.config.features;
+    const instrument = instrumentationOf(this.config);
+    // With a compilation cache, an entry for these bytes and this configuration vouches that they
+    // validated, and may carry the engine's compiled form (see compilation-cache.ts).
+    const cached = openCached(this.config, copy, instrument);
     const m = decodeModule(copy, { features });
-    validateModule(m, features);
+    if (!cached?.validated) validateModule(m, features);
     const engine = this.chooseEngine(m, copy);
     const options = {
       bytes: copy,
@@ -116,16 +139,19 @@ export class RuntimeImpl implements Runtime {
       name: m.names?.module ?? '',
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
-      instrument: { fuel: this.config.fuel > 0, interrupt: this.config.closeOnContextDone },
+      instrument,
     };
-    let em;
-    try {
-      em = engine.compile(m, options);
-    } catch (e) {
-      // `auto`: a module the host refuses after all (a limit its feature probes cannot see) still runs.
-      if (this.config.engine !== 'auto' || engine === this.engines.interpreter || !(e instanceof CompileError) || e.kind !== 'unsupported') throw e;
-      em = this.engines.interpreter.compile(m, options);
+    let em = cached?.restore(engine, m, options);
+    if (!em) {
+      try {
+        em = engine.compile(m, options);
+      } catch (e) {
+        // `auto`: a module the host refuses after all (a limit its feature probes cannot see) still runs.
+        if (this.config.engine !== 'auto' || engine === this.engines.interpreter || !(e instanceof CompileError) || e.kind !== 'unsupported') throw e;
+        em = this.engines.interpreter.compile(m, options);
+      }
     }
+    cached?.store(em.kind === engine.kind ? engine : this.engines.interpreter, em);
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
     this.compiled.add(c);
@@ -154,9 +180,28 @@ export class RuntimeImpl implements Runtime {
     const imports = resolveImports(c.module, {
       resolve: (mod, item) => this.namespace.get(mod)?.record.exports.get(item),
     });
-    const ei = c.engineModule.instantiate(imports, { name, sys: null, meter: this.meter });
-    const record: InstanceRecord = { name, exports: ei.exports, engine: ei };
-    const inst = new ModuleInstanceImpl(record, c.module, (i) => this.forget(i), this.calls);
+    // Another thread could learn of a buffered write through a shared memory without any host call
+    // here, so a thread running such a module never buffers writes again (src/sys/writebehind.ts).
+    if (usesSharedMemory(c.module)) disableWriteBehind();
+    // The instance's system resources (WASI): built and checked before anything runs, closed with it.
+    const sys = new SysContext(config);
+    let ei;
+    try {
+      ei = c.engineModule.instantiate(imports, { name, sys, meter: this.meter });
+    } catch (e) {
+      sys.close();
+      throw e;
+    }
+    const record: InstanceRecord = { name, sys, exports: ei.exports, engine: ei };
+    const inst = new ModuleInstanceImpl(
+      record,
+      c.module,
+      (i) => {
+        this.forget(i);
+        sys.close();
+      },
+      this.calls,
+    );
     made(inst);
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
