@@ -63,9 +63,8 @@ export interface Engine {
    * keeping. The runtime stores them with the module's hash, wasmbox's version, the features and the
    * instrumentation, so `deserialize` only ever sees payloads made under the same CompileOptions by
    * the same wasmbox. What each engine keeps:
-   *  - the compiler: the module as it hands it to the host when it rewrites it (instrumentation for
-   *    fuel and deadlines); while it hands over the original bytes there is nothing to keep, so it
-   *    leaves these hooks out;
+   *  - the compiler: the module as it hands it to the host when it instruments it (fuel, deadlines),
+   *    with its rewrite plan; null otherwise (then there is little or nothing to redo);
    *  - the interpreter: its lowered code (to be added with the interpreter).
    */
   serialize?(em: EngineModule): Uint8Array | null;

@@ -9,7 +9,7 @@ import { decodeModule } from '../../src/binary/decode.js';
 import { Op } from '../../src/binary/opcodes.js';
 import { ExternKind } from '../../src/binary/types.js';
 import { planHostModule } from '../../src/engine/compiler/rewrite.js';
-import { newModuleConfig, newRuntime, newRuntimeConfig } from '../../src/index.js';
+import { newCompilationCache, newModuleConfig, newRuntime, newRuntimeConfig } from '../../src/index.js';
 import { validateModule } from '../../src/validate/index.js';
 import { wat, watUnavailable } from '../support/wat.js';
 
@@ -176,4 +176,29 @@ test('rewrite: exception handling, multi-value loops and SIMD bodies stay valid 
   const bytes = wat(src, '--enable-exceptions');
   const plan = planHostModule(decodeModule(bytes, { features }), bytes, { features, instrument: true });
   assert.ok(WebAssembly.validate(plan.bytes));
+});
+
+test('rewrite: an instrumented module comes back from the compilation cache and meters the same', { skip }, () => {
+  const cache = newCompilationCache();
+  const bytes = wat(remap, '--enable-tail-call');
+  const stored: number[] = [];
+  const spy = { get: (n: string) => cache.get(n), set: (n: string, d: Uint8Array) => (stored.push(d.length), cache.set(n, d)) };
+  const run = () => {
+    const rt = newRuntime(newRuntimeConfig().withEngine('compiler').withFuel(1e9).withCompilationCache(spy));
+    rt.newHostModuleBuilder('env')
+      .exportFunction('add', { params: ['i32', 'i32'], results: ['i32'] }, (_c, a: number, b: number) => a + b)
+      .exportFunction('log', { params: ['i32'], results: [] }, () => {})
+      .exportGlobal('g', 'i32', 5)
+      .exportMemory('mem', { min: 1 })
+      .instantiate();
+    const m = rt.instantiate(rt.compile(bytes), newModuleConfig());
+    const r = [m.exportedFunction('sum_to')!.call(50), m.exportedFunction('via_segment')!.call(4), rt.fuelConsumed()];
+    rt.close();
+    return r;
+  };
+  const first = run();
+  assert.equal(stored.length, 1);
+  assert.ok(stored[0]! > bytes.length, 'the entry carries the rewritten module');
+  assert.deepEqual(run(), first);
+  assert.equal(stored.length, 1, 'the second compile used the entry');
 });

@@ -101,6 +101,35 @@ class CompilerEngine implements Engine {
     return new CompilerModule(m, host, plan, options);
   }
 
+  /**
+   * For the compilation cache: an instrumented module's host bytes and the plan that goes with them
+   * (rewriting every function is the compiler's only costly work of its own; V8 keeps its own code
+   * cache). Without instrumentation at most the few functions needing trap fidelity are patched,
+   * which is cheap to redo, so nothing is kept.
+   */
+  serialize(em: EngineModule): Uint8Array | null {
+    if (!(em instanceof CompilerModule) || em.plan.shift === 0) return null;
+    const { bytes, hidden, ...rest } = em.plan;
+    const head = new TextEncoder().encode(JSON.stringify({ v: 1, ...rest, hidden: { ...hidden, tables: [...hidden.tables] } }));
+    const out = new Uint8Array(4 + head.length + bytes.length);
+    new DataView(out.buffer).setUint32(0, head.length, true);
+    out.set(head, 4);
+    out.set(bytes, 4 + head.length);
+    return out;
+  }
+
+  deserialize(m: Module, options: CompileOptions, payload: Uint8Array): EngineModule {
+    const n = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(payload.subarray(4, 4 + n))) as Omit<HostPlan, 'bytes' | 'hidden'> & {
+      v: number;
+      hidden: Omit<HostPlan['hidden'], 'tables'> & { tables: [number, string][] };
+    };
+    if (head.v !== 1) throw new Error('unknown compiler payload version');
+    const { v: _v, hidden, ...rest } = head;
+    const plan: HostPlan = { ...rest, bytes: payload.slice(4 + n), hidden: { ...hidden, tables: new Map(hidden.tables) } };
+    return new CompilerModule(m, new WebAssembly.Module(plan.bytes), plan, options);
+  }
+
   createTable(type: TableType): HostTable {
     return new HostTable(type);
   }
