@@ -44,6 +44,11 @@ const sections: Section[] = [
     script: 'programs.js',
   },
   {
+    name: 'compiler',
+    what: 'compiler engine vs raw WebAssembly on the bench programs: plain (target <= 1.03x geomean), timeout armed (target <= 1.10x), fuel; trivial instantiate+call overhead',
+    script: 'compiler.js',
+  },
+  {
     name: 'wasi',
     what: 'WASI host-call cost per call against node:wasi on one guest (targets: no slower on any call, random_get >= 5x faster)',
     script: 'wasi.js',

@@ -20,6 +20,8 @@ export type { DirCompilationCache } from './sys/cache-dir.js';
 export type { RuntimeConfig, ModuleConfig, EngineChoice } from './api/config.js';
 export { Features, defaultFeatures, allFeatures, featureByName, featureName } from './api/features.js';
 export { CompileError, LinkError, Trap, TrapCode, ExitError, ExitCode, formatWasmStack } from './api/errors.js';
+export { newCancelToken, cancelTokenFrom } from './api/cancel.js';
+export type { CancelToken } from './api/cancel.js';
 export type { WasmFrame } from './api/errors.js';
 export type {
   Runtime,

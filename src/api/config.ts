@@ -20,12 +20,28 @@ export interface RuntimeConfig {
   readonly callStackLimit: number;
   /** Most 64 KiB pages any memory may have. */
   readonly memoryLimitPages: number;
+  /**
+   * Whether calls may be bounded by a timeout, an AbortSignal or a CancelToken (wazero's
+   * WithCloseOnContextDone). When on, guest code checks for interruption at every function entry and
+   * loop header, and a call stopped that way closes its module and fails with an ExitError carrying
+   * `ExitCode.deadlineExceeded` or `ExitCode.canceled`. Off by default: it costs a few percent.
+   */
+  readonly closeOnContextDone: boolean;
+  /**
+   * Fuel for the runtime's guests, in units (one per function entry and per loop header executed,
+   * counted the same on both engines); 0 (the default) meters nothing. Every instance of the runtime
+   * draws from this one tank; when it is empty the guest traps with "fuel exhausted".
+   * `Runtime.fuelConsumed()` tells how much was used, `Runtime.addFuel(n)` refills.
+   */
+  readonly fuel: number;
   /** Where compiled modules are kept for reuse (see newCompilationCacheWithDir). Default: none. */
   readonly compilationCache: CompilationCache | undefined;
   withEngine(engine: EngineChoice): RuntimeConfig;
   withFeatures(features: number): RuntimeConfig;
   withCallStackLimit(depth: number): RuntimeConfig;
   withMemoryLimitPages(pages: number): RuntimeConfig;
+  withCloseOnContextDone(on: boolean): RuntimeConfig;
+  withFuel(units: number): RuntimeConfig;
   /** Reuses compiles through this cache (wazero's WithCompilationCache). */
   withCompilationCache(cache: CompilationCache): RuntimeConfig;
 }
@@ -35,6 +51,8 @@ interface RuntimeConfigFields {
   features: number;
   callStackLimit: number;
   memoryLimitPages: number;
+  closeOnContextDone: boolean;
+  fuel: number;
   compilationCache: CompilationCache | undefined;
 }
 
@@ -43,6 +61,8 @@ class RuntimeConfigImpl implements RuntimeConfig {
   readonly features: number;
   readonly callStackLimit: number;
   readonly memoryLimitPages: number;
+  readonly closeOnContextDone: boolean;
+  readonly fuel: number;
   readonly compilationCache: CompilationCache | undefined;
 
   constructor(f: RuntimeConfigFields) {
@@ -50,6 +70,8 @@ class RuntimeConfigImpl implements RuntimeConfig {
     this.features = f.features;
     this.callStackLimit = f.callStackLimit;
     this.memoryLimitPages = f.memoryLimitPages;
+    this.closeOnContextDone = f.closeOnContextDone;
+    this.fuel = f.fuel;
     this.compilationCache = f.compilationCache;
     Object.freeze(this);
   }
@@ -64,6 +86,8 @@ class RuntimeConfigImpl implements RuntimeConfig {
       features: this.features,
       callStackLimit: this.callStackLimit,
       memoryLimitPages: this.memoryLimitPages,
+      closeOnContextDone: this.closeOnContextDone,
+      fuel: this.fuel,
       compilationCache: this.compilationCache,
     };
   }
@@ -80,6 +104,12 @@ class RuntimeConfigImpl implements RuntimeConfig {
   withMemoryLimitPages(memoryLimitPages: number): RuntimeConfig {
     return this.with({ memoryLimitPages });
   }
+  withCloseOnContextDone(closeOnContextDone: boolean): RuntimeConfig {
+    return this.with({ closeOnContextDone });
+  }
+  withFuel(fuel: number): RuntimeConfig {
+    return this.with({ fuel });
+  }
   withCompilationCache(compilationCache: CompilationCache): RuntimeConfig {
     return this.with({ compilationCache });
   }
@@ -92,6 +122,8 @@ export function newRuntimeConfig(): RuntimeConfig {
     features: defaultFeatures,
     callStackLimit: 20_000,
     memoryLimitPages: 65536,
+    closeOnContextDone: false,
+    fuel: 0,
     compilationCache: undefined,
   });
 }

@@ -1,6 +1,7 @@
 // The public types of wasmbox: small interfaces, implemented inside, created by the functions that
 // src/index.ts exports. Shaped after wazero's api package, in TypeScript idiom.
 
+import type { CancelToken } from './cancel.js';
 import type { ModuleConfig, RuntimeConfig } from './config.js';
 
 /** A WebAssembly value type by its text name. */
@@ -74,12 +75,24 @@ export interface CompiledModule {
   close(): void;
 }
 
-/** Options for one call. */
+/**
+ * Bounds for one call (all need `RuntimeConfig.withCloseOnContextDone(true)`). When one is reached the
+ * guest is stopped at its next checkpoint (function entry or loop header), its module is closed and
+ * the call throws an `ExitError` with `ExitCode.deadlineExceeded` (timeout) or `ExitCode.canceled`
+ * (signal, cancel), as wazero does when a context is done.
+ */
 export interface CallOptions {
-  /** Milliseconds after which the call is stopped (needs `withCloseOnContextDone`). */
+  /** Milliseconds after which the call is stopped. */
   timeout?: number;
-  /** Stops the call when aborted (needs `withCloseOnContextDone`). */
+  /**
+   * Stops the call when aborted. It is checked at each checkpoint, so it works when aborted before the
+   * call or by code that runs during it (a host function the guest calls). Timers cannot fire while a
+   * guest runs (the event loop waits for the call): use `timeout` for that, and a `CancelToken` to
+   * cancel from another thread.
+   */
   signal?: AbortSignal;
+  /** Stops the call when the token is canceled, from this thread or any other (see newCancelToken). */
+  cancel?: CancelToken;
 }
 
 /** An exported function of an instance (wazero's api.Function). */
@@ -90,6 +103,8 @@ export interface ExportedFunction {
    * results as an array (empty for none). Throws `Trap` on a trap and `ExitError` when the guest exits.
    */
   call(...args: WasmValue[]): WasmValue[];
+  /** Calls the function within bounds (see CallOptions). */
+  callWith(options: CallOptions, ...args: WasmValue[]): WasmValue[];
 }
 
 /** A linear memory, with bounds-checked little-endian accessors (wazero's api.Memory). */
@@ -196,10 +211,18 @@ export interface Runtime {
   /**
    * Instantiates a compiled module. Its imports are resolved against the modules instantiated in this
    * runtime by name. Throws `LinkError`, `Trap` (from segments or the start function) or `ExitError`.
+   * `options` bound the start function and the ModuleConfig's start functions (e.g. `_start`) together.
    */
-  instantiate(compiled: CompiledModule, config?: ModuleConfig): ModuleInstance;
+  instantiate(compiled: CompiledModule, config?: ModuleConfig, options?: CallOptions): ModuleInstance;
   /** compile + instantiate. */
-  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig): ModuleInstance;
+  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig, options?: CallOptions): ModuleInstance;
+  /**
+   * Units of work the runtime's guests have done while instrumented (fuel or closeOnContextDone on):
+   * one per function entry and per loop header executed. 0 when neither is on.
+   */
+  fuelConsumed(): number;
+  /** Adds fuel to the runtime's tank (needs `RuntimeConfig.withFuel`). */
+  addFuel(units: number): void;
   newHostModuleBuilder(moduleName: string): HostModuleBuilder;
   /** The instance registered under `name`, if any. */
   module(name: string): ModuleInstance | undefined;

@@ -2,8 +2,10 @@
 // the introspection of compiled modules. They wrap the store objects; internals never leak (the
 // `internals` WeakMaps let wasmbox's own tools reach the store objects behind a view).
 
+import { cancelFlagOf } from '../api/cancel.js';
 import { ExitError, Trap } from '../api/errors.js';
 import type {
+  CallOptions,
   Caller,
   CompiledModule,
   ExportDescription,
@@ -31,6 +33,7 @@ import {
 } from '../binary/types.js';
 import { MemoryView } from './api-memory.js';
 import type { EngineInstance, EngineKind, EngineModule } from './engine.js';
+import { type CallBounds, type Meter, clock, exitMessage } from './meter.js';
 import type { ExternVal, FuncInst, GlobalInst, HostCaller, MemoryInst, TableInst } from './store.js';
 import { fromRaw, toRaw } from './values.js';
 import { flushWrites, pending } from '../sys/writebehind.js';
@@ -169,6 +172,62 @@ export class CompiledModuleImpl implements CompiledModule {
   }
 }
 
+/** What bounded calls need from the runtime. */
+export interface CallHost {
+  /** The runtime's meter (null when neither fuel nor closeOnContextDone is on). */
+  readonly meter: Meter | null;
+  /** RuntimeConfig.closeOnContextDone. */
+  readonly bounded: boolean;
+}
+
+function toBounds(o: CallOptions): CallBounds | null {
+  if (typeof o !== 'object' || o === null) throw new TypeError('call options must be an object');
+  const b: CallBounds = {};
+  if (o.timeout !== undefined) {
+    if (typeof o.timeout !== 'number' || !(o.timeout >= 0)) {
+      throw new TypeError(`CallOptions.timeout must be a number of milliseconds >= 0, not ${String(o.timeout)}`);
+    }
+    b.deadline = clock() + o.timeout;
+  }
+  if (o.signal !== undefined) {
+    if (typeof o.signal !== 'object' || o.signal === null || typeof o.signal.aborted !== 'boolean') {
+      throw new TypeError('CallOptions.signal must be an AbortSignal');
+    }
+    b.signal = o.signal;
+  }
+  if (o.cancel !== undefined) {
+    const flag = cancelFlagOf(o.cancel);
+    if (!flag) throw new TypeError('CallOptions.cancel must come from newCancelToken() or cancelTokenFrom()');
+    b.flag = flag;
+  }
+  return b.deadline === undefined && !b.signal && !b.flag ? null : b;
+}
+
+/**
+ * Runs `fn` within the bounds of `options`. When the meter stops the guest because of them, `onStop`
+ * closes what must be closed and the ExitError propagates (wazero's WithCloseOnContextDone).
+ */
+export function runBounded<T>(host: CallHost, options: CallOptions | undefined, onStop: (code: number) => void, fn: () => T): T {
+  const b = options === undefined ? null : toBounds(options);
+  if (!b) return fn();
+  if (!host.bounded || !host.meter) {
+    throw new TypeError('timeouts, signals and cancel tokens need RuntimeConfig.withCloseOnContextDone(true)');
+  }
+  const meter = host.meter;
+  const ctx = meter.enter(b);
+  try {
+    return fn();
+  } catch (e) {
+    if (ctx.stopped) {
+      onStop(ctx.stopped.exitCode);
+      throw ctx.stopped;
+    }
+    throw e;
+  } finally {
+    meter.leave(ctx);
+  }
+}
+
 /** Converts JS arguments to raw values for `t`, checking the count. */
 export function argsToRaw(t: FuncType, args: readonly WasmValue[], what: string): unknown[] {
   if (args.length !== t.params.length) {
@@ -199,12 +258,18 @@ export class ExportedFunctionImpl implements ExportedFunction {
     } catch (e) {
       // Control is back with the host: nothing the guest wrote may stay buffered (src/sys/writebehind.ts).
       if (pending.file !== null) flushWrites();
-      // A guest that exits (WASI proc_exit) is done: its module is closed, whatever the code.
-      if (e instanceof ExitError) this.owner.close();
+      // A guest that exits (WASI proc_exit, or stopped by a bound) is done: its module is closed,
+      // whatever the code, and later calls fail with the same exit (wazero's CloseWithExitCode).
+      if (e instanceof ExitError) this.owner.closeWithExitCode(e.exitCode);
       throw e;
     }
     if (pending.file !== null) flushWrites();
     return t.results.map((r, i) => fromRaw(r, res[i]));
+  }
+
+  callWith(options: CallOptions, ...args: WasmValue[]): WasmValue[] {
+    this.owner.checkOpen();
+    return runBounded(this.owner.calls, options, (code) => this.owner.closeWithExitCode(code), () => this.call(...args));
   }
 }
 
@@ -256,18 +321,36 @@ export class ModuleInstanceImpl implements ModuleInstance {
   private readonly module: Module | null;
   private readonly onClose: (inst: ModuleInstanceImpl) => void;
   private views = new Map<string, unknown>();
+  readonly calls: CallHost;
   closed = false;
+  /** Set when the module was closed by an exit (a stopped bounded call): later calls fail the same way. */
+  private exitCode: number | null = null;
 
-  constructor(record: InstanceRecord, module: Module | null, onClose: (inst: ModuleInstanceImpl) => void) {
+  constructor(
+    record: InstanceRecord,
+    module: Module | null,
+    onClose: (inst: ModuleInstanceImpl) => void,
+    calls: CallHost = { meter: null, bounded: false },
+  ) {
     this.name = record.name;
     this.record = record;
     this.module = module;
     this.onClose = onClose;
+    this.calls = calls;
     internals.instance.set(this, record);
   }
 
   checkOpen(): void {
-    if (this.closed) throw new Error(`module ${this.name || '(anonymous)'} is closed`);
+    if (!this.closed) return;
+    if (this.exitCode !== null) throw new ExitError(this.exitCode, exitMessage(this.exitCode));
+    throw new Error(`module ${this.name || '(anonymous)'} is closed`);
+  }
+
+  /** Closes the module because of an exit (wazero's CloseWithExitCode). */
+  closeWithExitCode(code: number): void {
+    if (this.closed) return;
+    this.exitCode = code;
+    this.close();
   }
 
   private view<T>(name: string, kind: string, make: (v: ExternVal) => T): T | undefined {

@@ -8,6 +8,7 @@
 // (§4.5.4; helpers in src/runtime/instantiate.ts do the engine-neutral parts).
 
 import type { GlobalType, Module, TableType } from '../binary/types.js';
+import type { Meter } from './meter.js';
 import type { ExternVal, GlobalInst, HostCaller, TableInst } from './store.js';
 import type { RawValue } from './values.js';
 
@@ -30,10 +31,11 @@ export interface CompileOptions {
 
 /**
  * What the runtime wants to observe while guest code runs. Both engines check at the same points —
- * each function entry and each loop header — so fuel counts agree exactly.
+ * each function entry and each loop header — so fuel counts agree exactly (the contract is in
+ * src/runtime/meter.ts). When either is set, InstantiateOptions.meter is not null.
  */
 export interface Instrumentation {
-  /** Count fuel (one unit per function entry and per loop iteration). */
+  /** Count fuel (one unit per function entry and per loop header executed). */
   fuel: boolean;
   /** Check deadlines and cancellation. */
   interrupt: boolean;
@@ -61,9 +63,8 @@ export interface Engine {
    * keeping. The runtime stores them with the module's hash, wasmbox's version, the features and the
    * instrumentation, so `deserialize` only ever sees payloads made under the same CompileOptions by
    * the same wasmbox. What each engine keeps:
-   *  - the compiler: the module as it hands it to the host when it rewrites it (instrumentation for
-   *    fuel and deadlines); while it hands over the original bytes there is nothing to keep, so it
-   *    leaves these hooks out;
+   *  - the compiler: the module as it hands it to the host when it instruments it (fuel, deadlines),
+   *    with its rewrite plan; null otherwise (then there is little or nothing to redo);
    *  - the interpreter: its lowered code (to be added with the interpreter).
    */
   serialize?(em: EngineModule): Uint8Array | null;
@@ -80,6 +81,8 @@ export interface InstantiateOptions {
   name: string;
   /** System resources for host functions called by this instance (HostCaller.sys). */
   sys: object | null;
+  /** The runtime's meter when the module was compiled with instrumentation (see meter.ts), else null. */
+  meter: Meter | null;
 }
 
 export interface EngineModule {

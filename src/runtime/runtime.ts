@@ -6,15 +6,16 @@ import type { ModuleConfig, RuntimeConfig } from '../api/config.js';
 import { newModuleConfig } from '../api/config.js';
 import { CompileError, ExitError } from '../api/errors.js';
 import { allFeatures } from '../api/features.js';
-import type { CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
+import type { CallOptions, CompiledModule, HostModuleBuilder, Limits, ModuleInstance, Runtime } from '../api/types.js';
 import { decodeModule } from '../binary/decode.js';
 import { ExternKind, type Module, type ValType } from '../binary/types.js';
 import { validateModule } from '../validate/index.js';
-import { CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals } from './api-module.js';
+import { type CallHost, CompiledModuleImpl, type InstanceRecord, ModuleInstanceImpl, internals, runBounded } from './api-module.js';
 import { openCached } from './compilation-cache.js';
 import type { Engine, EngineKind, Instrumentation } from './engine.js';
 import { HostModuleBuilderImpl } from './host-module.js';
 import { resolveImports } from './link.js';
+import { Meter } from './meter.js';
 import { SysContext } from '../sys/context.js';
 import { disableWriteBehind } from '../sys/writebehind.js';
 import { ArrayTable, CellGlobal, type ExternVal, type GlobalInst, MAX_PAGES_32, MemoryInst, type TableInst } from './store.js';
@@ -39,6 +40,12 @@ function checkConfig(c: RuntimeConfig): void {
   if (!Number.isInteger(c.memoryLimitPages) || c.memoryLimitPages < 0 || c.memoryLimitPages > MAX_PAGES_32) {
     throw bad('memoryLimitPages', `must be an integer from 0 to ${MAX_PAGES_32}, not ${c.memoryLimitPages}`);
   }
+  if (typeof c.closeOnContextDone !== 'boolean') {
+    throw bad('closeOnContextDone', `must be true or false, not ${String(c.closeOnContextDone)}`);
+  }
+  if (!Number.isSafeInteger(c.fuel) || c.fuel < 0) {
+    throw bad('fuel', `must be a whole number of units >= 0 (0: no fuel metering), not ${c.fuel}`);
+  }
   const cc = c.compilationCache;
   if (cc !== undefined && (typeof cc?.get !== 'function' || typeof cc?.set !== 'function')) {
     throw bad('compilationCache', 'expected a cache from newCompilationCacheWithDir() or newCompilationCache()');
@@ -47,12 +54,10 @@ function checkConfig(c: RuntimeConfig): void {
 
 /**
  * What engines are asked to instrument. One value for the compile options and the compilation cache's
- * key, so cached entries never mix instrumented and plain compiles. (The fuel and deadline fields come
- * with the runtime's bounded calls; until then a config has neither and nothing is instrumented.)
+ * key, so cached entries never mix instrumented and plain compiles.
  */
 function instrumentationOf(c: RuntimeConfig): Instrumentation {
-  const x = c as RuntimeConfig & { fuel?: number; closeOnContextDone?: boolean };
-  return { fuel: (x.fuel ?? 0) > 0, interrupt: x.closeOnContextDone === true };
+  return { fuel: c.fuel > 0, interrupt: c.closeOnContextDone };
 }
 
 function checkModuleConfig(c: ModuleConfig): void {
@@ -79,6 +84,9 @@ export class RuntimeImpl implements Runtime {
   private readonly instances = new Set<ModuleInstanceImpl>();
   private readonly compiled = new Set<CompiledModuleImpl>();
   private closed = false;
+  /** Fuel and interruption for every instance of this runtime (see meter.ts); null when neither is on. */
+  readonly meter: Meter | null;
+  private readonly calls: CallHost;
 
   constructor(config: RuntimeConfig, engines: EngineSet) {
     checkConfig(config);
@@ -87,6 +95,8 @@ export class RuntimeImpl implements Runtime {
     }
     this.config = config;
     this.engines = engines;
+    this.meter = config.fuel > 0 || config.closeOnContextDone ? new Meter(config.fuel) : null;
+    this.calls = { meter: this.meter, bounded: config.closeOnContextDone };
   }
 
   private checkOpen(): void {
@@ -131,16 +141,34 @@ export class RuntimeImpl implements Runtime {
       memoryLimitPages: this.config.memoryLimitPages,
       instrument,
     };
-    const em = cached?.restore(engine, m, options) ?? engine.compile(m, options);
-    cached?.store(engine, em);
+    let em = cached?.restore(engine, m, options);
+    if (!em) {
+      try {
+        em = engine.compile(m, options);
+      } catch (e) {
+        // `auto`: a module the host refuses after all (a limit its feature probes cannot see) still runs.
+        if (this.config.engine !== 'auto' || engine === this.engines.interpreter || !(e instanceof CompileError) || e.kind !== 'unsupported') throw e;
+        em = this.engines.interpreter.compile(m, options);
+      }
+    }
+    cached?.store(em.kind === engine.kind ? engine : this.engines.interpreter, em);
     const c = new CompiledModuleImpl(m, em, features);
     internals.compiled.set(c, c);
     this.compiled.add(c);
     return c;
   }
 
-  instantiate(compiled: CompiledModule, config: ModuleConfig = newModuleConfig()): ModuleInstance {
+  instantiate(compiled: CompiledModule, config: ModuleConfig = newModuleConfig(), options?: CallOptions): ModuleInstance {
     this.checkOpen();
+    const made: { inst?: ModuleInstanceImpl } = {};
+    // The start function and the start functions run within the same bounds; a stop closes the
+    // instance (if it got that far) like any other failure here.
+    return runBounded(this.calls, options, (code) => made.inst?.closeWithExitCode(code), () =>
+      this.instantiateIn(compiled, config, (i) => (made.inst = i)),
+    );
+  }
+
+  private instantiateIn(compiled: CompiledModule, config: ModuleConfig, made: (i: ModuleInstanceImpl) => void): ModuleInstance {
     const c = internals.compiled.get(compiled);
     if (!c || !this.compiled.has(c)) throw new TypeError('instantiate needs a module compiled by this runtime');
     if (c.closed) throw new Error('the compiled module is closed');
@@ -159,16 +187,22 @@ export class RuntimeImpl implements Runtime {
     const sys = new SysContext(config);
     let ei;
     try {
-      ei = c.engineModule.instantiate(imports, { name, sys });
+      ei = c.engineModule.instantiate(imports, { name, sys, meter: this.meter });
     } catch (e) {
       sys.close();
       throw e;
     }
     const record: InstanceRecord = { name, sys, exports: ei.exports, engine: ei };
-    const inst = new ModuleInstanceImpl(record, c.module, (i) => {
-      this.forget(i);
-      sys.close();
-    });
+    const inst = new ModuleInstanceImpl(
+      record,
+      c.module,
+      (i) => {
+        this.forget(i);
+        sys.close();
+      },
+      this.calls,
+    );
+    made(inst);
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     try {
@@ -184,8 +218,18 @@ export class RuntimeImpl implements Runtime {
     return inst;
   }
 
-  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig): ModuleInstance {
-    return this.instantiate(this.compile(bytes), config);
+  instantiateBytes(bytes: ArrayBuffer | ArrayBufferView, config?: ModuleConfig, options?: CallOptions): ModuleInstance {
+    return this.instantiate(this.compile(bytes), config, options);
+  }
+
+  fuelConsumed(): number {
+    return this.meter?.consumed() ?? 0;
+  }
+
+  addFuel(units: number): void {
+    if (!this.meter?.fuel) throw new TypeError('addFuel needs a runtime with fuel (RuntimeConfig.withFuel)');
+    if (!Number.isSafeInteger(units) || units < 0) throw new TypeError(`addFuel: units must be a whole number >= 0, not ${units}`);
+    this.meter.addFuel(units);
   }
 
   newHostModuleBuilder(moduleName: string): HostModuleBuilder {
@@ -213,7 +257,7 @@ export class RuntimeImpl implements Runtime {
     this.checkOpen();
     if (name !== '' && this.namespace.has(name)) throw new Error(`module[${name}] has already been instantiated`);
     const record: InstanceRecord = { name, exports, engine: null };
-    const inst = new ModuleInstanceImpl(record, null, (i) => this.forget(i));
+    const inst = new ModuleInstanceImpl(record, null, (i) => this.forget(i), this.calls);
     this.instances.add(inst);
     if (name !== '') this.namespace.set(name, inst);
     return inst;

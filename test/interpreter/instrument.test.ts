@@ -1,12 +1,14 @@
-// Instrumentation points (for fuel and interrupts): with CompileOptions.instrument set, the
-// interpreter counts one unit per function entry and per loop-header execution (back-edges included),
-// exactly where the compiler engine counts; without it the lowered code has no `fuel` instruction.
+// Instrumentation points (src/runtime/meter.ts): with CompileOptions.instrument set, the interpreter
+// charges one unit per function entry and per loop-header execution (back-edges included), exactly
+// where the compiler engine charges; without it the lowered code has no `fuel` instruction. Here with
+// a stand-in counter; test/engine/fuel-points.test.ts checks both engines against the real meter.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Trap, TrapCode } from '../../src/index.js';
 import { decodeModule } from '../../src/binary/decode.js';
 import { InterpModule } from '../../src/engine/interpreter/index.js';
+import type { Meter, MeterCounter } from '../../src/runtime/meter.js';
 import type { FuncInst } from '../../src/runtime/store.js';
 import { wat, watUnavailable } from './helpers.js';
 
@@ -18,6 +20,27 @@ function compile(text: string, fuel: boolean): InterpModule {
   });
 }
 
+/** A counter granting `grant` units per checkpoint; at the `stopAt`-th checkpoint it throws. */
+function counter(grant: number, stopAt = Infinity): MeterCounter & { granted: number; checkpoints: number } {
+  const c = {
+    countdown: 0,
+    granted: 0,
+    checkpoints: 0,
+    stopped: null,
+    checkpoint(): number {
+      c.checkpoints++;
+      if (c.checkpoints >= stopAt) throw new Trap(TrapCode.fuelExhausted);
+      c.granted += grant;
+      c.countdown = grant - 1; // the unit that triggered the checkpoint is paid from the grant
+      return c.countdown;
+    },
+    release(): void {},
+  };
+  return c;
+}
+
+const meterOf = (c: MeterCounter) => ({ counter: () => c }) as unknown as Meter;
+
 const program = `(module
   (func $g)
   (func (export "f") (param i32) (local i32)
@@ -27,30 +50,21 @@ const program = `(module
       (br_if $l (i32.lt_u (local.get 1) (local.get 0))))))`;
 
 describe('interpreter: instrumentation points', { skip: watUnavailable() ?? undefined }, () => {
-  it('counts function entries and loop headers', () => {
+  it('charges function entries and loop headers', () => {
     const em = compile(program, true);
-    const inst = em.instantiate([], { name: 'm', sys: null });
-    const f = inst.exports.get('f') as FuncInst;
-    const before = em.meter.consumed;
+    const c = counter(1000);
+    const f = em.instantiate([], { name: 'm', sys: null, meter: meterOf(c) }).exports.get('f') as FuncInst;
     f.invoke([10]);
     // f entered once, the loop header reached 10 times, g entered 10 times
-    assert.equal(em.meter.consumed - before, 1 + 10 + 10);
+    assert.equal(c.granted - c.countdown, 1 + 10 + 10);
   });
 
-  it('calls the checkpoint when the countdown runs out, which may stop the guest', () => {
+  it('calls the checkpoint when the countdown runs out, which may stop the guest with a trace', () => {
     const em = compile(program, true);
-    const inst = em.instantiate([], { name: 'm', sys: null });
-    const f = inst.exports.get('f') as FuncInst;
-    let calls = 0;
-    em.meter.countdown = em.meter.armed = 5;
-    em.meter.checkpoint = (m) => {
-      calls++;
-      if (calls === 3) throw new Trap(TrapCode.fuelExhausted);
-      m.spent += m.armed - m.countdown;
-      m.countdown = m.armed = 5;
-    };
+    const c = counter(5, 3);
+    const f = em.instantiate([], { name: 'm', sys: null, meter: meterOf(c) }).exports.get('f') as FuncInst;
     assert.throws(() => f.invoke([1000]), (e: unknown) => e instanceof Trap && e.code === TrapCode.fuelExhausted && e.wasmStack.length > 0);
-    assert.equal(calls, 3);
+    assert.equal(c.checkpoints, 3);
   });
 
   it('emits nothing when not instrumented', () => {

@@ -3,11 +3,17 @@
 // and the mapping between host function objects and wasmbox's FuncInst.
 
 import { Trap, TrapCode } from '../../api/errors.js';
-import { type FuncType, type GlobalType, type TableType, ValType } from '../../binary/types.js';
-import { FuncInst, type GlobalInst, MAX_TABLE_SIZE, type Ref, type TableInst } from '../../runtime/store.js';
+import { type FuncType, type GlobalType, type TableType, ValType, valTypeName } from '../../binary/types.js';
+import { FuncInst, type GlobalInst, MAX_TABLE_SIZE, type Ref, type TableInst, TagInst } from '../../runtime/store.js';
 import { type RawValue, f32FromBits, f32ToBits, f64FromBits, f64ToBits } from '../../runtime/values.js';
 import { needsTrampoline, trampolineFor } from './tiny-modules.js';
-import { mapHostError } from './traps.js';
+import { withTraps } from './traps.js';
+
+/** The instance a host-compiled function belongs to, as far as calling it from JS is concerned. */
+export interface FuncOwner {
+  readonly closed: boolean;
+  readonly moduleName: string;
+}
 
 /** JS -> raw for one value of type t, as the host gives it (numbers for floats). */
 export function jsToRaw(t: number, v: unknown): RawValue {
@@ -47,10 +53,14 @@ export class HostCompiledFunc extends FuncInst {
   /** False for references whose signature the host does not reveal (from tables or ref.func). */
   readonly typeKnown: boolean;
 
-  constructor(js: (...args: unknown[]) => unknown, type: FuncType, name: string, typeKnown = true) {
+  /** Its instance when it was exported by one of the compiler's instances (calls fail once it is closed). */
+  readonly owner: FuncOwner | null;
+
+  constructor(js: (...args: unknown[]) => unknown, type: FuncType, name: string, typeKnown = true, owner: FuncOwner | null = null) {
     super(type, name);
     this.js = js;
     this.typeKnown = typeKnown;
+    this.owner = owner;
     hostFuncs.set(js, this);
   }
 
@@ -59,16 +69,13 @@ export class HostCompiledFunc extends FuncInst {
 
   invoke(args: readonly RawValue[]): RawValue[] {
     const t = this.type;
+    if (this.owner?.closed) throw new Error(`module ${this.owner.moduleName || '(anonymous)'} is closed`);
     if (this.exact === undefined) this.exact = this.typeKnown && needsTrampoline(t) ? trampolineFor(t, this.js) : null;
     if (this.exact) return this.invokeExact(args);
     const jsArgs = new Array(args.length);
     for (let i = 0; i < args.length; i++) jsArgs[i] = rawToJs(t.params[i]!, args[i]);
-    let r: unknown;
-    try {
-      r = this.js(...jsArgs);
-    } catch (e) {
-      throw mapHostError(e);
-    }
+    const js = this.js;
+    const r = withTraps(() => js(...jsArgs));
     if (t.results.length === 0) return [];
     if (t.results.length === 1) return [jsToRaw(t.results[0]!, r)];
     const arr = r as unknown[];
@@ -87,12 +94,8 @@ export class HostCompiledFunc extends FuncInst {
         bits.push(BigInt.asIntN(64, v), BigInt.asIntN(64, v >> 64n));
       } else bits.push(rawToJs(p, a));
     });
-    let r: unknown;
-    try {
-      r = this.exact!(...bits);
-    } catch (e) {
-      throw mapHostError(e);
-    }
+    const exact = this.exact!;
+    const r = withTraps(() => exact(...bits));
     const flat = t.results.length === 0 ? [] : (Array.isArray(r) && (t.results.length > 1 || t.results[0] === ValType.v128)) ? r : [r];
     const out: RawValue[] = [];
     let k = 0;
@@ -220,4 +223,32 @@ export class HostGlobal implements GlobalInst {
 
 export function canHostGlobal(t: GlobalType): boolean {
   return t.type !== ValType.v128;
+}
+
+// ---- tags (exception handling) ----
+
+const tagToHostMap = new WeakMap<TagInst, WebAssembly.Tag>();
+const tagFromHostMap = new WeakMap<WebAssembly.Tag, TagInst>();
+
+/** The host tag standing for `t` (made on first use for tags defined elsewhere). */
+export function tagToHost(t: TagInst): WebAssembly.Tag {
+  let h = tagToHostMap.get(t);
+  if (!h) {
+    const parameters = t.type.params.map((p) => (p === ValType.funcref ? 'anyfunc' : valTypeName(p))) as WebAssembly.ValueType[];
+    h = new WebAssembly.Tag({ parameters });
+    tagToHostMap.set(t, h);
+    tagFromHostMap.set(h, t);
+  }
+  return h;
+}
+
+/** The TagInst for a tag a host instance exported (the same object every time). */
+export function tagFromHost(h: WebAssembly.Tag, type: FuncType): TagInst {
+  let t = tagFromHostMap.get(h);
+  if (!t) {
+    t = new TagInst(type);
+    tagFromHostMap.set(h, t);
+    tagToHostMap.set(t, h);
+  }
+  return t;
 }

@@ -1,10 +1,27 @@
 // The compiler engine: hands modules wasmbox has decoded and validated to the host's WebAssembly
 // engine (V8 in Node), wiring imports through wasmbox's linker so host modules, other instances'
-// exports and shared memories/tables/globals behave as on the interpreter.
+// exports and shared memories/tables/globals/tags behave as on the interpreter. When the runtime asks
+// for fuel or interruption, or the module needs it for exact trap texts, the module is rewritten
+// first (rewrite.ts); traps and traces are mapped back to wasmbox's (traps.ts).
 
-import { CompileError, LinkError } from '../../api/errors.js';
-import { ExternKind, type Module, funcTypeIndices, type MemoryType, type TableType, type GlobalType } from '../../binary/types.js';
+import { CompileError, LinkError, type TrapCode, TrapCode as Codes, type WasmFrame } from '../../api/errors.js';
+import { InstrReader } from '../../binary/instr.js';
+import { decodeModule } from '../../binary/decode.js';
+import { Op } from '../../binary/opcodes.js';
+import { Reader } from '../../binary/reader.js';
+import {
+  type Code,
+  ExternKind,
+  type FuncType,
+  type GlobalType,
+  type MemoryType,
+  type Module,
+  type TableType,
+  funcTypeIndices,
+  valTypeName,
+} from '../../binary/types.js';
 import type { CompileOptions, Engine, EngineInstance, EngineModule, InstantiateOptions } from '../../runtime/engine.js';
+import type { Meter, MeterCounter } from '../../runtime/meter.js';
 import {
   CellGlobal,
   type ExternVal,
@@ -12,10 +29,12 @@ import {
   HostFunc,
   type HostCaller,
   MemoryInst,
+  type TableInst,
   TagInst,
   describeExtern,
 } from '../../runtime/store.js';
 import type { RawValue } from '../../runtime/values.js';
+import { SIMD, featureNames, hostFeatures, usedFeatures } from './features.js';
 import {
   HostCompiledFunc,
   HostGlobal,
@@ -26,9 +45,12 @@ import {
   rawToJs,
   setHostWrapper,
   setWrapperFactory,
+  tagFromHost,
+  tagToHost,
 } from './host-objects.js';
+import { type HostPlan, planHostModule } from './rewrite.js';
 import { hostFunctionOfType } from './tiny-modules.js';
-import { mapHostError } from './traps.js';
+import { type Ambiguity, type TrapSource, registerSource, withTraps } from './traps.js';
 
 const hasWasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
 
@@ -56,30 +78,56 @@ export function compilerEngine(): Engine | null {
 
 class CompilerEngine implements Engine {
   readonly kind = 'compiler' as const;
-  /** Host modules compiled while checking support, reused by compile. */
-  private readonly probed = new WeakMap<Module, WebAssembly.Module>();
 
-  unsupported(m: Module, _features: number, bytes: Uint8Array): string | null {
-    // The host validates what it can run: a module wasmbox validated but the host rejects uses a
-    // feature the host lacks (e.g. memory64 or multi-memory on Node 20).
-    try {
-      this.probed.set(m, new WebAssembly.Module(bytes));
-      return null;
-    } catch (e) {
-      return (e as Error).message;
-    }
+  unsupported(m: Module, features: number, _bytes: Uint8Array): string | null {
+    // Only the features that are enabled but missing on the host need looking for in the module;
+    // usually there are none and the module is not even scanned.
+    const missing = (features | SIMD) & ~hostFeatures();
+    if (missing === 0) return null;
+    const used = usedFeatures(m, missing, features);
+    if (used === 0) return null;
+    return `the host's WebAssembly does not support ${featureNames(used).join(', ')}`;
   }
 
   compile(m: Module, options: CompileOptions): EngineModule {
-    let host = this.probed.get(m);
-    if (!host) {
-      try {
-        host = new WebAssembly.Module(options.bytes);
-      } catch (e) {
-        throw new CompileError('unsupported', `the host WebAssembly engine rejected the module: ${(e as Error).message}`, '');
-      }
+    const instrument = options.instrument.fuel || options.instrument.interrupt;
+    const plan = planHostModule(m, options.bytes, { features: options.features, instrument });
+    let host: WebAssembly.Module;
+    try {
+      host = new WebAssembly.Module(plan.bytes);
+    } catch (e) {
+      throw new CompileError('unsupported', `the host WebAssembly engine rejected the module: ${(e as Error).message}`, '');
     }
-    return new CompilerModule(m, host, options);
+    return new CompilerModule(m, host, plan, options);
+  }
+
+  /**
+   * For the compilation cache: an instrumented module's host bytes and the plan that goes with them
+   * (rewriting every function is the compiler's only costly work of its own; V8 keeps its own code
+   * cache). Without instrumentation at most the few functions needing trap fidelity are patched,
+   * which is cheap to redo, so nothing is kept.
+   */
+  serialize(em: EngineModule): Uint8Array | null {
+    if (!(em instanceof CompilerModule) || em.plan.shift === 0) return null;
+    const { bytes, hidden, ...rest } = em.plan;
+    const head = new TextEncoder().encode(JSON.stringify({ v: 1, ...rest, hidden: { ...hidden, tables: [...hidden.tables] } }));
+    const out = new Uint8Array(4 + head.length + bytes.length);
+    new DataView(out.buffer).setUint32(0, head.length, true);
+    out.set(head, 4);
+    out.set(bytes, 4 + head.length);
+    return out;
+  }
+
+  deserialize(m: Module, options: CompileOptions, payload: Uint8Array): EngineModule {
+    const n = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(payload.subarray(4, 4 + n))) as Omit<HostPlan, 'bytes' | 'hidden'> & {
+      v: number;
+      hidden: Omit<HostPlan['hidden'], 'tables'> & { tables: [number, string][] };
+    };
+    if (head.v !== 1) throw new Error('unknown compiler payload version');
+    const { v: _v, hidden, ...rest } = head;
+    const plan: HostPlan = { ...rest, bytes: payload.slice(4 + n), hidden: { ...hidden, tables: new Map(hidden.tables) } };
+    return new CompilerModule(m, new WebAssembly.Module(plan.bytes), plan, options);
   }
 
   createTable(type: TableType): HostTable {
@@ -91,34 +139,86 @@ class CompilerEngine implements Engine {
   }
 }
 
-class CompilerModule implements EngineModule {
+/** An instruction found at a byte position (what a trap refinement needs of it). */
+interface FoundInstr {
+  op: number;
+  /** call_indirect's table. */
+  table: number;
+}
+
+export class CompilerModule implements EngineModule {
   readonly kind = 'compiler' as const;
   readonly module: Module;
   readonly host: WebAssembly.Module;
+  readonly plan: HostPlan;
   readonly options: CompileOptions;
+  private readonly funcTypes: number[];
+  /** The host module's function bodies (decoded again from its bytes when rewritten), on demand. */
+  private codes: Code[] | null = null;
 
-  constructor(m: Module, host: WebAssembly.Module, options: CompileOptions) {
+  constructor(m: Module, host: WebAssembly.Module, plan: HostPlan, options: CompileOptions) {
     this.module = m;
     this.host = host;
+    this.plan = plan;
     this.options = options;
+    this.funcTypes = funcTypeIndices(m);
+  }
+
+  /** The original index of host-module function `fn`, or -1 for what the rewrite added. */
+  originalFunc(fn: number): number {
+    const p = this.plan;
+    if (fn < p.importedFuncs) return fn;
+    if (fn < p.importedFuncs + p.shift || fn >= p.firstHelper) return -1;
+    return fn - p.shift;
+  }
+
+  funcType(orig: number): FuncType {
+    return this.module.types[this.funcTypes[orig]!]!;
+  }
+
+  /** The instruction starting at module byte `position` in host-module function `fn`, if any. */
+  instrAt(fn: number, position: number): FoundInstr | null {
+    const p = this.plan;
+    this.codes ??= p.rewritten ? decodeModule(p.bytes, { features: this.options.features }).codes : this.module.codes;
+    const code = this.codes[fn - p.importedFuncs - p.shift];
+    if (!code || code.offset < 0) return null;
+    const rel = position - code.offset;
+    const ir = new InstrReader(new Reader(code.body), this.options.features);
+    while (!ir.r.eof && ir.r.pos <= rel) {
+      ir.read();
+      if (ir.start === rel) return { op: ir.op, table: ir.index2 };
+    }
+    return null;
   }
 
   instantiate(imports: readonly ExternVal[], options: InstantiateOptions): EngineInstance {
     const m = this.module;
-    const inst = new CompilerInstance(options.name, options.sys);
+    const inst = new CompilerInstance(this, options.name, options.sys, imports);
     const obj: WebAssembly.Imports = {};
     m.imports.forEach((imp, i) => {
       const v = imports[i]!;
       (obj[imp.module] ??= {})[imp.name] = hostImport(v, inst, `${imp.module}.${imp.name}`);
     });
+    const cp = this.plan.checkpointImport;
+    if (cp) (obj[cp.module] ??= {})[cp.name] = () => inst.checkpoint();
     let hi: WebAssembly.Instance;
     try {
-      hi = new WebAssembly.Instance(this.host, obj);
+      // Without a rewrite the host runs the start function itself: its frames belong to `inst`.
+      hi = withTraps(() => new WebAssembly.Instance(this.host, obj), inst);
     } catch (e) {
       if (e instanceof WebAssembly.LinkError) throw new LinkError('incompatible import type', e.message);
-      throw mapHostError(e);
+      throw e;
     }
-    inst.bind(m, hi, imports);
+    inst.bind(hi, options.meter);
+    const start = this.plan.hidden.start;
+    if (start) {
+      try {
+        withTraps(() => (hi.exports[start] as () => void)(), inst);
+      } catch (e) {
+        inst.close();
+        throw e;
+      }
+    }
     return inst;
   }
 }
@@ -165,37 +265,126 @@ function hostImport(v: ExternVal, caller: HostCaller, what: string): WebAssembly
       if (!v.type.mutable) return rawToJs(v.type.type, v.get()) as number | bigint;
       throw new LinkError('incompatible import type', `${what}: a mutable global not held by the host engine`);
     case 'tag':
-      throw new LinkError('incompatible import type', `${what}: tags are not supported yet`);
+      return tagToHost(v);
   }
 }
 
-class CompilerInstance implements EngineInstance {
+function resultsText(t: FuncType): string {
+  if (t.results.length === 0) return '';
+  if (t.results.length === 1) return valTypeName(t.results[0]!);
+  return `(${t.results.map(valTypeName).join(',')})`;
+}
+
+class CompilerInstance implements EngineInstance, TrapSource {
   readonly moduleName: string;
   readonly sys: object | null;
+  readonly module: CompilerModule;
+  private readonly imports: readonly ExternVal[];
   exports: Map<string, ExternVal> = new Map();
   private mem: MemoryInst | null = null;
-  private closed = false;
+  closed = false;
+  private hi: WebAssembly.Instance | null = null;
+  private meter: Meter | null = null;
+  private counter: MeterCounter | null = null;
+  private readonly frames = new Map<number, WasmFrame>();
 
-  constructor(name: string, sys: object | null) {
+  constructor(module: CompilerModule, name: string, sys: object | null, imports: readonly ExternVal[]) {
+    this.module = module;
     this.moduleName = name;
     this.sys = sys;
+    this.imports = imports;
   }
 
   memory(): MemoryInst | null {
     return this.mem;
   }
 
-  /** Maps the host instance's exports to wasmbox extern values. */
-  bind(m: Module, hi: WebAssembly.Instance, imports: readonly ExternVal[]): void {
-    const imported = { func: [] as ExternVal[], table: [] as ExternVal[], memory: [] as ExternVal[], global: [] as ExternVal[] };
+  /** The checkpoint import: the next countdown, or -1 to stop (the helper then traps). */
+  checkpoint(): number {
+    if (!this.meter || !this.counter) return 2 ** 30;
+    return this.meter.checkpointOrStop(this.counter);
+  }
+
+  // ---- TrapSource
+
+  frame(fn: number): WasmFrame | null {
+    const orig = this.module.originalFunc(fn);
+    if (orig < 0) return null;
+    let f = this.frames.get(orig);
+    if (!f) {
+      const t = this.module.funcType(orig);
+      const fname = this.module.module.names?.functions.get(orig) ?? `$${orig}`;
+      f = { name: `${this.moduleName}.${fname}`, params: t.params.map(valTypeName).join(','), results: resultsText(t) };
+      this.frames.set(orig, f);
+    }
+    return f;
+  }
+
+  stopAt(fn: number): Error | null {
+    if (fn !== this.module.plan.slow || !this.counter?.stopped) return null;
+    const e = this.counter.stopped;
+    this.counter.stopped = null;
+    return e;
+  }
+
+  refine(fn: number, position: number, kind: Ambiguity): TrapCode | null {
+    const ins = this.module.instrAt(fn, position);
+    if (!ins) return null;
+    const indirect = ins.op === Op.call_indirect || ins.op === Op.return_call_indirect;
+    const hidden = this.module.plan.hidden;
+    switch (kind) {
+      case 'table-bounds':
+        return indirect ? Codes.undefinedElement : Codes.outOfBoundsTableAccess;
+      case 'null-or-signature': {
+        if (!indirect || !hidden.callIndex) return null;
+        const index = this.hiddenValue(hidden.callIndex) as number;
+        const table = this.hostTable(ins.table);
+        if (!table) return null;
+        return table.get(index >>> 0) === null ? Codes.uninitializedElement : Codes.indirectCallTypeMismatch;
+      }
+      case 'float-unrepresentable': {
+        const f32 = ins.op === Op.i32_trunc_f32_s || ins.op === Op.i32_trunc_f32_u || ins.op === Op.i64_trunc_f32_s || ins.op === Op.i64_trunc_f32_u;
+        const name = f32 ? hidden.f32 : hidden.f64;
+        if (!name) return null;
+        return Number.isNaN(this.hiddenValue(name)) ? Codes.invalidConversionToInteger : Codes.integerOverflow;
+      }
+    }
+  }
+
+  private hiddenValue(name: string): unknown {
+    return (this.hi?.exports[name] as WebAssembly.Global | undefined)?.value;
+  }
+
+  private hostTable(index: number): WebAssembly.Table | null {
+    const hidden = this.module.plan.hidden.tables.get(index);
+    if (hidden) return (this.hi?.exports[hidden] as WebAssembly.Table | undefined) ?? null;
+    const imported = this.imports.filter((v) => v.kind === 'table')[index];
+    return imported instanceof HostTable ? imported.host : null;
+  }
+
+  // ---- setup
+
+  /** Maps the host instance's exports to wasmbox extern values and takes a meter counter. */
+  bind(hi: WebAssembly.Instance, meter: Meter | null): void {
+    const cm = this.module;
+    const m = cm.module;
+    this.hi = hi;
+    registerSource(hi, this);
+    const hidden = cm.plan.hidden;
+    if (hidden.countdown && meter) {
+      const g = hi.exports[hidden.countdown] as WebAssembly.Global;
+      this.meter = meter;
+      this.counter = meter.counter({ get: () => g.value as number, set: (v) => (g.value = v) });
+    }
+    const imported = { func: [] as ExternVal[], table: [] as ExternVal[], memory: [] as ExternVal[], global: [] as ExternVal[], tag: [] as ExternVal[] };
     m.imports.forEach((imp, i) => {
       const k = imp.desc.kind;
-      if (k === ExternKind.func) imported.func.push(imports[i]!);
-      else if (k === ExternKind.table) imported.table.push(imports[i]!);
-      else if (k === ExternKind.memory) imported.memory.push(imports[i]!);
-      else if (k === ExternKind.global) imported.global.push(imports[i]!);
+      if (k === ExternKind.func) imported.func.push(this.imports[i]!);
+      else if (k === ExternKind.table) imported.table.push(this.imports[i]!);
+      else if (k === ExternKind.memory) imported.memory.push(this.imports[i]!);
+      else if (k === ExternKind.global) imported.global.push(this.imports[i]!);
+      else imported.tag.push(this.imports[i]!);
     });
-    const funcTypes = funcTypeIndices(m);
     const names = m.names?.functions;
     for (const e of m.exports) {
       const hv = hi.exports[e.name];
@@ -206,9 +395,8 @@ class CompilerInstance implements EngineInstance {
             v = imported.func[e.index]!;
             setHostWrapper(v as FuncInst, hv as Function);
           } else {
-            const t = m.types[funcTypes[e.index]!]!;
             const fname = names?.get(e.index) ?? `$${e.index}`;
-            v = new HostCompiledFunc(hv as (...a: unknown[]) => unknown, t, `${this.moduleName}.${fname}`);
+            v = new HostCompiledFunc(hv as (...a: unknown[]) => unknown, cm.funcType(e.index), `${this.moduleName}.${fname}`, true, this);
           }
           break;
         case ExternKind.table:
@@ -226,8 +414,13 @@ class CompilerInstance implements EngineInstance {
             ? imported.global[e.index]!
             : new HostGlobal(m.globals[e.index - imported.global.length]!.type, null, hv as WebAssembly.Global);
           break;
-        default:
-          v = new TagInst({ params: [], results: [] });
+        default: {
+          if (e.index < imported.tag.length) v = imported.tag[e.index]!;
+          else {
+            const t = m.tags[e.index - imported.tag.length]!;
+            v = tagFromHost(hv as WebAssembly.Tag, m.types[t.typeIndex]!);
+          }
+        }
       }
       this.exports.set(e.name, v);
     }
@@ -238,7 +431,9 @@ class CompilerInstance implements EngineInstance {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.counter?.release();
   }
 }
 

@@ -371,8 +371,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         fr.depth = depth;
         throw code[pc] === Op.throw_ ? newException(inst, code[pc + 1]!, fp + code[pc + 2]!) : refs[fp + code[pc + 1]!];
       case Op.fuel: {
-        const m = inst.meter;
-        if (--m.countdown <= 0) m.checkpoint(m);
+        // a charging point (src/runtime/meter.ts): the counter is read through the instance every
+        // time, since the meter may change it while host code runs
+        const m = inst.counter!;
+        if (--m.countdown < 0) m.checkpoint();
         pc += 1;
         continue;
       }

@@ -6,7 +6,7 @@ import type { Module } from '../../binary/types.js';
 import type { CompileOptions, Engine, EngineModule } from '../../runtime/engine.js';
 import { InterpModule } from './instance.js';
 
-export { InterpModule, InterpInstance, Meter } from './instance.js';
+export { InterpModule, InterpInstance } from './instance.js';
 
 export function interpreterEngine(): Engine {
   return {

@@ -21,6 +21,7 @@ import {
   type TableInst,
   TagInst,
 } from '../../runtime/store.js';
+import type { MeterCounter } from '../../runtime/meter.js';
 import type { RawValue } from '../../runtime/values.js';
 import { invoke } from './entry.js';
 import { type ExecInstance, InterpFunc, type Lowered } from './func.js';
@@ -30,32 +31,6 @@ import { type LowerContext, lowerFunction, memoryIs64 } from './lower.js';
 InterpFunc.invoker = invoke;
 
 const hasWasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
-
-/**
- * The instrumentation counter of an instance (fuel and interrupt checks). Lowered code compiled with
- * `instrument.fuel` or `instrument.interrupt` executes a `fuel` instruction at every function entry and
- * every loop header (each time control reaches a `loop`, back-edges included) — the same points where
- * the compiler engine counts. Each one decrements `countdown`; when it reaches zero (or below) the
- * executor calls `checkpoint(meter)`, which may throw (a Trap or ExitError stops the guest with the
- * wasm stack trace) or set `countdown` again. Units consumed so far = `spent + (armed - countdown)`,
- * where a checkpoint that re-arms adds the finished period to `spent` and records the new `armed`.
- * Without instrumentation no `fuel` instruction is emitted and the meter is never touched.
- */
-export class Meter {
-  countdown = 2 ** 31;
-  armed = 2 ** 31;
-  spent = 0;
-  checkpoint: (m: Meter) => void = rearm;
-  /** Units consumed so far. */
-  get consumed(): number {
-    return this.spent + (this.armed - this.countdown);
-  }
-}
-
-function rearm(m: Meter): void {
-  m.spent += m.armed - m.countdown;
-  m.countdown = m.armed = 2 ** 31;
-}
 
 /** A global whose value lives in a small Int32Array the executor reads and writes directly. */
 export class SlotGlobal implements GlobalInst {
@@ -132,7 +107,14 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   gf: (Float64Array | null)[] = [];
   elems: Ref[][] = [];
   datas: Uint8Array[] = [];
-  readonly meter: Meter;
+  /**
+   * The instance's countdown for fuel and interruption (src/runtime/meter.ts), taken from
+   * InstantiateOptions.meter when the module was compiled with instrumentation; null otherwise (then
+   * the lowered code has no `fuel` instruction and nothing reads it). The executor decrements
+   * `counter.countdown` at every function entry and loop header and calls `counter.checkpoint()` when
+   * it goes below zero; what the checkpoint throws unwinds like a trap, with the wasm stack trace.
+   */
+  readonly counter: MeterCounter | null;
   /** Call-depth limit (CompileOptions.callStackLimit). */
   readonly limit: number;
   closed = false;
@@ -143,11 +125,11 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   u8: Uint8Array = new Uint8Array(0);
   memLen = 0;
 
-  constructor(name: string, sys: object | null, limit: number, meter: Meter) {
+  constructor(name: string, sys: object | null, limit: number, counter: MeterCounter | null) {
     this.moduleName = name;
     this.sys = sys;
     this.limit = limit;
-    this.meter = meter;
+    this.counter = counter;
   }
 
   /** Refreshes the memory-0 views after growth (the buffer of a grown memory is a new object). */
@@ -170,7 +152,9 @@ export class InterpInstance implements EngineInstance, ExecInstance {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.counter?.release();
   }
 }
 
@@ -179,8 +163,6 @@ export class InterpModule implements EngineModule {
   readonly module: Module;
   readonly options: CompileOptions;
   readonly lowered: Lowered[];
-  /** Meter shared by the module's instances (see Meter). */
-  readonly meter = new Meter();
 
   constructor(m: Module, options: CompileOptions, optimize = true) {
     this.module = m;
@@ -205,7 +187,9 @@ export class InterpModule implements EngineModule {
   instantiate(imports: readonly ExternVal[], options: InstantiateOptions): InterpInstance {
     const m = this.module;
     const name = options.name;
-    const inst = new InterpInstance(name, options.sys, this.options.callStackLimit, this.meter);
+    const instrumented = this.options.instrument.fuel || this.options.instrument.interrupt;
+    const counter = instrumented && options.meter ? options.meter.counter() : null;
+    const inst = new InterpInstance(name, options.sys, this.options.callStackLimit, counter);
     const s = importSpaces(imports);
     const types = funcTypeIndices(m);
     const imported = s.funcs.length;
