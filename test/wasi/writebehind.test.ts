@@ -398,8 +398,10 @@ for (const eng of testEngines()) {
     const w = world(eng);
     try {
       const fd = w.file('f.txt');
+      // The first engine's run of this test turns buffering off for the process; later ones start off.
+      const wasOff = pending.disabled;
       const [, before] = counted(() => w.g.batch(writeArgs(w.g, fd, 'a'), writeArgs(w.g, fd, 'b')));
-      assert.equal(before, 1);
+      assert.equal(before, wasOff ? 2 : 1);
       // Any runtime in this thread: the flag is the thread's.
       const rt2 = eng.runtime(newRuntimeConfig().withFeatures(defaultFeatures | Features.threads));
       rt2.instantiate(rt2.compile(wat('(module (memory 1 1 shared))', '--enable-threads')));
