@@ -134,10 +134,38 @@ export const MAX_PAGES_32 = 65536;
 
 const hasWasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'object';
 
+/** Whether this host has resizable ArrayBuffers / growable SharedArrayBuffers (ES2024). */
+const hasResizable = (() => {
+  try {
+    const AB = ArrayBuffer as unknown as new (n: number, o: object) => { resizable?: boolean };
+    return new AB(0, { maxByteLength: 1 }).resizable === true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * A plain buffer of `bytes`, resizable up to `max` bytes when `resizable` (see MemoryInst's comment).
+ */
+function plainBuffer(bytes: number, max: number, shared: boolean, resizable: boolean): ArrayBuffer | SharedArrayBuffer {
+  if (!resizable) return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  // ES2024 constructor options (TypeScript's ES2023 lib does not know them).
+  const Ctor = (shared ? SharedArrayBuffer : ArrayBuffer) as unknown as new (n: number, o: object) => ArrayBuffer;
+  return new Ctor(bytes, { maxByteLength: max });
+}
+
 /**
  * A linear memory. Backed by a host `WebAssembly.Memory` when the host has one (so the compiler
- * engine can share it), else by a plain ArrayBuffer that is replaced on growth. Either way the buffer
- * may change after `grow`: users re-read `buffer` (engines compare it to a cached one).
+ * engine can share it), else by a plain buffer:
+ *  - a shared memory by a growable SharedArrayBuffer, which must stay the same object for every
+ *    thread that holds it;
+ *  - on a host without WebAssembly (node --jitless: no JIT either) by a resizable ArrayBuffer, grown
+ *    in place: copying the whole memory on every memory.grow makes a program that grows a page at a
+ *    time quadratic, and without a JIT, views of resizable buffers cost only ~10% more;
+ *  - otherwise (memory64 memories with a JIT, where views of resizable buffers run ~10x slower in
+ *    optimised code) by an ArrayBuffer replaced, with a copy, on growth.
+ * The buffer object or its length may change after `grow`: users re-read `buffer` and compare both
+ * the object and its byteLength with what they cached (or watch `generation`).
  */
 export class MemoryInst {
   readonly kind = 'memory' as const;
@@ -162,7 +190,8 @@ export class MemoryInst {
       this.host = new WebAssembly.Memory(desc);
     } else {
       const bytes = min * PAGE_SIZE;
-      this.plain = type.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+      const resizable = hasResizable && (type.shared === true || !hasWasm) && this.maxPages <= MAX_PAGES_32;
+      this.plain = plainBuffer(bytes, this.maxPages * PAGE_SIZE, !!type.shared, resizable);
     }
   }
 
@@ -204,7 +233,11 @@ export class MemoryInst {
     if (delta === 0) return old;
     try {
       if (this.host) this.host.grow(delta);
-      else {
+      else if ((this.plain as { resizable?: boolean; growable?: boolean }).resizable) {
+        (this.plain as unknown as { resize(n: number): void }).resize((old + delta) * PAGE_SIZE);
+      } else if ((this.plain as { growable?: boolean }).growable) {
+        (this.plain as unknown as { grow(n: number): void }).grow((old + delta) * PAGE_SIZE);
+      } else {
         const bigger = this.type.shared
           ? new SharedArrayBuffer((old + delta) * PAGE_SIZE)
           : new ArrayBuffer((old + delta) * PAGE_SIZE);

@@ -137,7 +137,8 @@ export class InterpInstance implements EngineInstance, ExecInstance {
     const m = this.mem0;
     if (m === null) return;
     const b = m.buffer;
-    if (b !== this.memBuf) {
+    // A resizable or growable buffer keeps its identity when it grows: compare the length too.
+    if (b !== this.memBuf || b.byteLength !== this.memLen) {
       this.memBuf = b;
       this.dv = new DataView(b);
       this.u8 = new Uint8Array(b);
