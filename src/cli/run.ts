@@ -290,8 +290,12 @@ export function doRun(args: readonly string[], io: CliIO): number {
       return 1;
     }
     try {
-      // Both WASI module names are served: wasi_unstable with its own (older) layouts.
-      if (mode !== 'plain') instantiateWasi(rt, logger ? { logger } : {});
+      // The WASI snapshot the guest imports (wasi_unstable with its own, older layouts).
+      if (mode !== 'plain') {
+        const imported = new Set(guest.imports().map((i) => i.module));
+        const snapshots = (['wasi_snapshot_preview1', 'wasi_unstable'] as const).filter((n) => imported.has(n));
+        instantiateWasi(rt, logger ? { logger, snapshots } : { snapshots });
+      }
       const inst = bounded.instantiate(rt, guest, conf);
       const start = inst.exportedFunction('_start');
       if (start) {

@@ -7,7 +7,7 @@ import type { ModuleInstance, Runtime } from '../api/types.js';
 import type { HostModuleBuilderImpl } from '../runtime/host-module.js';
 import type { HostFunctionDef } from '../runtime/store.js';
 import { P1, UNSTABLE, type Variant } from './common.js';
-import { WASI_FUNCTIONS } from './constants.js';
+import { WASI_FUNCTIONS, WASI_P1, WASI_UNSTABLE } from './constants.js';
 import { type HostLogger, wrapForLogging } from './logging.js';
 import { fdFunctions } from './fd.js';
 import { pathFunctions } from './path.js';
@@ -34,12 +34,17 @@ export interface WasiOptions {
    * logger's scopes are wrapped; without a logger nothing is.
    */
   logger?: HostLogger;
+  /**
+   * Which snapshots to register (default both). A program importing one needs only that one; the CLI
+   * registers just what the guest imports, which saves building the other's 46 functions at start.
+   */
+  snapshots?: readonly ('wasi_snapshot_preview1' | 'wasi_unstable')[];
 }
 
 /**
  * Instantiates `wasi_snapshot_preview1` and `wasi_unstable` in the runtime, so modules instantiated
  * afterwards can import them. Each guest gets its own args, environment, files and clocks from its
- * ModuleConfig. Returns the wasi_snapshot_preview1 instance.
+ * ModuleConfig. Returns the first snapshot's instance (wasi_snapshot_preview1 by default).
  */
 export function instantiateWasi(rt: Runtime, options: WasiOptions = {}): ModuleInstance {
   const logger = options.logger;
@@ -49,7 +54,13 @@ export function instantiateWasi(rt: Runtime, options: WasiOptions = {}): ModuleI
     for (const d of wasiFunctions(v)) b.exportDef(logger ? wrapForLogging(logger, v.module, d) : d);
     return b.instantiate();
   };
-  const p1 = build(P1);
-  build(UNSTABLE);
-  return p1;
+  const which = options.snapshots ?? [WASI_P1, WASI_UNSTABLE];
+  if (which.length === 0) throw new TypeError('instantiateWasi: snapshots must name at least one of wasi_snapshot_preview1, wasi_unstable');
+  let first: ModuleInstance | undefined;
+  for (const name of which) {
+    if (name !== WASI_P1 && name !== WASI_UNSTABLE) throw new TypeError(`instantiateWasi: unknown snapshot ${JSON.stringify(name)}`);
+    const inst = build(name === WASI_P1 ? P1 : UNSTABLE);
+    first ??= inst;
+  }
+  return first!;
 }
