@@ -10,8 +10,11 @@
 // (so running modules in dependency order gives each its imports before it runs). Each module
 // becomes a function run once in that order, in its own scope; node builtins come from require().
 //
+// It first stamps the interpreter's build (stampInterpreter below).
+//
 // Usage: node dist/scripts/bundle-cli.js  (after tsc)
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +115,26 @@ function load(file: string): Mod {
   return mod;
 }
 
+/**
+ * Stamps the interpreter build (src/engine/interpreter/build-stamp.ts): a sha256 of its emitted code,
+ * so a cached lowered form is only ever run by the executor it was made for. Before bundling, so the
+ * bundle carries the stamp too.
+ */
+function stampInterpreter(): void {
+  const dir = path.join(dist, 'src', 'engine', 'interpreter');
+  const h = createHash('sha256');
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'build-stamp.js').sort()) {
+    h.update(f);
+    h.update(fs.readFileSync(path.join(dir, f)));
+  }
+  const file = path.join(dir, 'build-stamp.js');
+  const text = fs.readFileSync(file, 'utf8');
+  const stamped = text.replace(/^export const LOWERED_STAMP = '[0-9a-f]*';$/m, `export const LOWERED_STAMP = '${h.digest('hex')}';`);
+  if (stamped === text) throw new Error('bundle-cli: build-stamp.js has no LOWERED_STAMP line to stamp');
+  fs.writeFileSync(file, stamped);
+}
+
+stampInterpreter();
 const top = load(entry);
 // A script, not a module: one function expression that main.js compiles with node:vm, so V8 can keep
 // its compiled code in a code cache beside the bundle (main.ts, loadBundle) — modules cannot.

@@ -65,7 +65,7 @@ export interface Engine {
    * the same wasmbox. What each engine keeps:
    *  - the compiler: the module as it hands it to the host when it instruments it (fuel, deadlines),
    *    with its rewrite plan; null otherwise (then there is little or nothing to redo);
-   *  - the interpreter: its lowered code (to be added with the interpreter).
+   *  - the interpreter: every function's lowered code, stamped with its own build (serialize.ts).
    */
   serialize?(em: EngineModule): Uint8Array | null;
   /**

@@ -244,6 +244,21 @@ test('run and compile: -cachedir', async (t) => {
   assert.equal(entries(path.join(base, 'rel')).length, 1);
 });
 
+test('-cachedir with -interpreter keeps the lowered code, and run uses it', async () => {
+  const dir = path.join(tempDir(), 'cache');
+  const sizes = () => fs.readdirSync(path.join(dir, `wasmbox-${VERSION}`)).map((f) => fs.statSync(path.join(dir, `wasmbox-${VERSION}`, f)).size);
+  let r = await runMain(['compile', `-cachedir=${dir}`, '-interpreter', program('hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  const [size] = sizes();
+  // The entry carries the lowered functions: more than the module's own bytes (a marker-only entry
+  // is a few hundred bytes) once dist/ is stamped by `npm run build`.
+  assert.ok(size! > fs.statSync(program('hello')).size, `entry of ${size} bytes`);
+  r = await runMain(['run', `-cachedir=${dir}`, '-interpreter', program('hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello world\n');
+  assert.deepEqual(sizes(), [size], 'a hit leaves the entry as it is');
+});
+
 test('compile', async (t) => {
   await runCases(t, [
     { name: 'compiles quietly', argv: () => ['compile', program('hello')], code: 0, stdout: '', stderr: '' },

@@ -4,7 +4,9 @@
 
 import type { Module } from '../../binary/types.js';
 import type { CompileOptions, Engine, EngineModule } from '../../runtime/engine.js';
+import { LOWERED_STAMP } from './build-stamp.js';
 import { InterpModule } from './instance.js';
+import { deserializeLowered, serializeLowered } from './serialize.js';
 
 export { InterpModule, InterpInstance } from './instance.js';
 
@@ -14,6 +16,14 @@ export function interpreterEngine(): Engine {
     unsupported: () => null,
     compile(m: Module, options: CompileOptions): EngineModule {
       return new InterpModule(m, options);
+    },
+    // The compilation cache keeps the lowered code (serialize.ts); a build without a stamp keeps none.
+    serialize(em: EngineModule): Uint8Array | null {
+      if (!(em instanceof InterpModule) || LOWERED_STAMP === '') return null;
+      return serializeLowered(em.lowered, LOWERED_STAMP);
+    },
+    deserialize(m: Module, options: CompileOptions, payload: Uint8Array): EngineModule {
+      return new InterpModule(m, options, true, deserializeLowered(payload, m.codes.length, LOWERED_STAMP));
     },
   };
 }

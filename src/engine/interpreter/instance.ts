@@ -165,9 +165,14 @@ export class InterpModule implements EngineModule {
   readonly options: CompileOptions;
   readonly lowered: Lowered[];
 
-  constructor(m: Module, options: CompileOptions, optimize = true) {
+  /** `lowered`: the functions' lowered forms when they come from a cache (serialize.ts), else lowered here. */
+  constructor(m: Module, options: CompileOptions, optimize = true, lowered?: Lowered[]) {
     this.module = m;
     this.options = options;
+    if (lowered) {
+      this.lowered = lowered;
+      return;
+    }
     const globalTypes: number[] = [];
     for (const imp of m.imports) if (imp.desc.kind === ExternKind.global) globalTypes.push(imp.desc.type.type);
     for (const g of m.globals) globalTypes.push(g.type.type);
