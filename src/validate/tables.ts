@@ -83,7 +83,9 @@ function lanesOfShape(name: string): number {
   throw new Error(`no lane shape in ${name}`);
 }
 
-for (const info of allOps) {
+// Indexed, not for-of: this runs once per process before any JIT, where iterators cost (CLI start).
+for (let k = 0; k < allOps.length; k++) {
+  const info = allOps[k]!;
   const op = info.id;
   opFeature[op] = featureBits[info.feature] ?? 0;
   if (info.align >= 0) naturalAlign[op] = info.align;
@@ -92,7 +94,9 @@ for (const info of allOps) {
     baseClass[op] = Cls.special;
     continue;
   }
-  const [ps, rs] = info.sig.split('>') as [string, string];
+  const gt = info.sig.indexOf('>');
+  const ps = info.sig.slice(0, gt);
+  const rs = info.sig.slice(gt + 1);
   if (ps.length > MAX_SIG_PARAMS || rs.length > 1) throw new Error(`unexpected signature of ${info.name}`);
   for (let i = 0; i < ps.length; i++) sigParams[op * MAX_SIG_PARAMS + i] = letterType[ps[i]!]!;
   sigParamCount[op] = ps.length;
