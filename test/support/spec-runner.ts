@@ -249,6 +249,12 @@ export function runWast(conv: ConvertedWast, opts: RunOptions): Outcome[] {
             fail(c, `${c.action!.field}: expected a return, got ${errText(e)}`);
             break;
           }
+          if (c.either) {
+            const alts = c.either;
+            if (got.length === 1 && alts.some((e) => resultMatches(got[0], e))) pass(c);
+            else fail(c, `${c.action!.field}: expected one of [${alts.map((e) => `${e.type}:${JSON.stringify(e.value)}`).join(' | ')}], got [${got.map((g) => describe(g, alts[0]?.type ?? '')).join(', ')}]`);
+            break;
+          }
           const exp = c.expected ?? [];
           const ok = got.length === exp.length && exp.every((e, i) => resultMatches(got[i], e));
           if (ok) pass(c);

@@ -95,6 +95,8 @@ export interface WastCommand {
   module_type?: 'binary' | 'text';
   action?: WastAction;
   expected?: WastValue[];
+  /** assert_return with `(either …)` (relaxed SIMD): the one result must match one of these. */
+  either?: WastValue[];
 }
 
 export interface ConvertedWast {

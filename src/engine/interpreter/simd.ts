@@ -82,8 +82,21 @@ function memBytes(inst: InterpInstance, mi: number): Uint8Array {
   return new Uint8Array(inst.mems[mi]!.buffer);
 }
 
+/**
+ * Relaxed SIMD (proposal; opcodes 0x300.. here): the proposal lets each instruction return one of a
+ * few results where hosts' hardware differs. wasmbox always returns the same one, the result of the
+ * Wasm 2.0 instruction it relaxes where there is one (so a module behaves the same on every host and
+ * in both engines): swizzle's 0 for out-of-range lanes, saturating truncation, bitselect, IEEE
+ * min/max with NaN propagation, saturating q15mulr. Entries of -1 are computed below (madd/nmadd
+ * unfused, dot products with the i7 operand read as signed and wrapping sums).
+ */
+const RELAXED_AS = new Int16Array([
+  0x20e, 0x2f8, 0x2f9, 0x2fc, 0x2fd, -1, -1, -1, -1, 0x252, 0x252, 0x252, 0x252, 0x2e8, 0x2e9, 0x2f4, 0x2f5, 0x282, -1, -1,
+]);
+
 export function simdOp(inst: InterpInstance, code: Int32Array, pc: number, fp: number): void {
-  const op = code[pc + 1]!;
+  let op = code[pc + 1]!;
+  if (op >= 0x300 && op < 0x300 + RELAXED_AS.length && RELAXED_AS[op - 0x300]! >= 0) op = RELAXED_AS[op - 0x300]!;
   const d = fp + code[pc + 2]!;
   const a = fp + code[pc + 3]!;
   const b = fp + code[pc + 4]!;
@@ -466,6 +479,25 @@ export function simdOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
     case 0xfd: R32[0] = truncSatU32(SF64[af]!); R32[1] = truncSatU32(SF64[af + 1]!); R32[2] = R32[3] = 0; break;
     case 0xfe: RF64[0] = S32[a]!; RF64[1] = S32[a + 1]!; break;
     case 0xff: RF64[0] = S32[a]! >>> 0; RF64[1] = S32[a + 1]! >>> 0; break;
+
+    // ---------------------------------------------------------------- relaxed SIMD (see RELAXED_AS)
+    case 0x105: for (let i = 0; i < 4; i++) RF32[i] = Math.fround(Math.fround(SF32[a + i]! * SF32[b + i]!) + SF32[c + i]!); break;
+    case 0x106: for (let i = 0; i < 4; i++) RF32[i] = Math.fround(-Math.fround(SF32[a + i]! * SF32[b + i]!) + SF32[c + i]!); break;
+    case 0x107: for (let i = 0; i < 2; i++) RF64[i] = SF64[af + i]! * SF64[bf + i]! + SF64[(c >> 1) + i]!; break;
+    case 0x108: for (let i = 0; i < 2; i++) RF64[i] = -(SF64[af + i]! * SF64[bf + i]!) + SF64[(c >> 1) + i]!; break;
+    case 0x112: // i16x8.relaxed_dot_i8x16_i7x16_s
+      for (let i = 0; i < 8; i++) R16[i] = S8[ab + 2 * i]! * S8[bb + 2 * i]! + S8[ab + 2 * i + 1]! * S8[bb + 2 * i + 1]!;
+      break;
+    case 0x113: // i32x4.relaxed_dot_i8x16_i7x16_add_s: the i16 pair sums (wrapped), added in pairs, plus c
+      for (let i = 0; i < 4; i++) {
+        let sum = S32[c + i]!;
+        for (let j = 0; j < 2; j++) {
+          const k = 4 * i + 2 * j;
+          sum += ((S8[ab + k]! * S8[bb + k]! + S8[ab + k + 1]! * S8[bb + k + 1]!) << 16) >> 16;
+        }
+        R32[i] = sum;
+      }
+      break;
 
     default:
       throw new Error(`interpreter: SIMD instruction 0x${op.toString(16)} is not implemented`);
