@@ -39,7 +39,9 @@ const v8Messages: [RegExp, TrapCode | Ambiguity][] = [
   [/^function signature mismatch/, TrapCode.indirectCallTypeMismatch],
   [/^dereferencing a null pointer/, TrapCode.nullReference],
   [/^operation does not support unaligned accesses/, TrapCode.unalignedAtomic],
-  [/^atomics wait is not allowed|^expected shared memory/, TrapCode.expectedSharedMemory],
+  // V8 (Node 20) says the JS error's words when a wasm wait meets an unshared memory; where waiting
+  // itself is forbidden (a browser's main thread) it says the same, and wasmbox reports it alike.
+  [/^atomics wait is not allowed|^expected shared memory|^Atomics\.wait cannot be called in this context/, TrapCode.expectedSharedMemory],
 ];
 
 /** The default for an ambiguity the frames cannot settle. */

@@ -1090,7 +1090,8 @@ class Lowerer {
       }
       return;
     }
-    if (op >= 0x200 && op < 0x400) {
+    if (op >= 0x200) {
+      // SIMD and (0x400..) atomics: both lowered generically from their signatures (simd.ts, atomics.ts)
       this.simdOp(ir);
       return;
     }

@@ -19,6 +19,7 @@ import { Op as W } from '../../binary/opcodes.js';
 import type { InterpInstance } from './instance.js';
 import { nearest, truncSatS32, truncSatU32 } from './numeric.js';
 import { effective } from './address.js';
+import { atomicOp } from './atomics.js';
 import { S16, S32, S8, SF32, SF64, SU16, SU8 } from './stack.js';
 
 const scratch = new ArrayBuffer(16);
@@ -96,6 +97,10 @@ const RELAXED_AS = new Int16Array([
 
 export function simdOp(inst: InterpInstance, code: Int32Array, pc: number, fp: number): void {
   let op = code[pc + 1]!;
+  if (op >= 0x400) {
+    atomicOp(inst, code, pc, fp); // threads: the same instruction layout (atomics.ts)
+    return;
+  }
   if (op >= 0x300 && op < 0x300 + RELAXED_AS.length && RELAXED_AS[op - 0x300]! >= 0) op = RELAXED_AS[op - 0x300]!;
   const d = fp + code[pc + 2]!;
   const a = fp + code[pc + 3]!;
