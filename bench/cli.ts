@@ -10,12 +10,13 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = path.join(root, 'dist', 'src', 'cli', 'bin.cjs');
 const hello = path.join(root, 'test', 'cli', 'programs', 'hello.wasm');
 
 const argv = process.argv.slice(2);
@@ -110,8 +111,8 @@ function cacheSavings(): Record<string, Record<string, Stats>> | null {
   }
 }
 
-// main.js starts from the one-file bundle only when it is fresh (npm run build makes it); say which.
-const { freshBundle } = await import('../src/cli/main.js');
+// The bin starts from the one-file bundle only when it is fresh (npm run build makes it); say which.
+const { freshBundle } = createRequire(import.meta.url)('../src/cli/bin.cjs') as typeof import('../src/cli/bin.cjs');
 const path_ = freshBundle() ? 'bundle + V8 code cache' : 'modules (the bundle is missing or stale: `npm run build` makes it)';
 const s = startup();
 const cache = cacheSavings();

@@ -1,9 +1,10 @@
-// The CLI as a real process (`node dist/src/cli/main.js`, the package's bin): exit statuses, piped
+// The CLI as a real process (`node dist/src/cli/bin.cjs`, the package's bin): exit statuses, piped
 // stdin, deadlines, and -overlay leaving the host directory exactly as it was.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { moduleFile, modulesUnavailable } from './modules.js';
@@ -12,7 +13,7 @@ import { CLI, deadlinesUnsupported, program, snapshot, spawnCli, tempDir } from 
 test('the bin is executable with a node shebang', () => {
   assert.match(fs.readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node\n/);
   const pkg = JSON.parse(fs.readFileSync(path.join(CLI, '..', '..', '..', '..', 'package.json'), 'utf8')) as { bin: Record<string, string> };
-  assert.equal(pkg.bin.wasmbox, 'dist/src/cli/main.js');
+  assert.equal(pkg.bin.wasmbox, 'dist/src/cli/bin.cjs');
 });
 
 test('exit statuses: the guest code (mod 256 on POSIX), 1 for errors, 2 for bad flags', () => {
@@ -92,7 +93,7 @@ test('-overlay: the guest changes everything it sees, the host directory stays u
 });
 
 test('the one-file bundle: fresh after a build, stale when a module is newer, same behaviour as the modules', async (t) => {
-  const { freshBundle } = await import('../../src/cli/main.js');
+  const { freshBundle } = createRequire(import.meta.url)('../../src/cli/bin.cjs') as typeof import('../../src/cli/bin.cjs');
   const fresh = freshBundle();
   if (!fresh) return t.skip('no fresh bundle: build with `npm run build` (tsc alone leaves the modules only)');
   const args = ['run', '-env=A=1', `-mount=${path.dirname(program('cat'))}:/p:ro`, program('fsops'), 'ls', '/p', 'cat', '/nope'];
@@ -111,4 +112,13 @@ test('the one-file bundle: fresh after a build, stale when a module is newer, sa
     fs.utimesSync(mod, st.atime, st.mtime);
   }
   assert.notEqual(freshBundle(), null);
+});
+
+test('dist/src/cli/main.js run as a program is the same CLI (it hands over to the bin)', () => {
+  const main = path.join(path.dirname(CLI), 'main.js');
+  for (const args of [['version'], ['run', program('hello')], ['run', '-nope']]) {
+    const viaMain = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', cwd: path.join(path.dirname(CLI), '..', '..', '..') });
+    const { signal: _s, ...viaBin } = spawnCli(args);
+    assert.deepEqual({ code: viaMain.status, stdout: viaMain.stdout, stderr: viaMain.stderr }, viaBin, args.join(' '));
+  }
 });

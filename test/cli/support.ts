@@ -13,7 +13,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const PROGRAMS = path.join(ROOT, 'test', 'cli', 'programs');
 export const HARNESS = path.join(ROOT, 'test', 'cli', 'harness');
 /** The CLI as installed: package.json's bin. */
-export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'bin.cjs');
 
 export const program = (name: string): string => path.join(PROGRAMS, `${name}.wasm`);
 
@@ -44,7 +44,7 @@ export async function runMain(argv: string[], o: RunOptions = {}): Promise<CliRe
   return { code, stdout: text(out), stderr: text(err) };
 }
 
-/** Runs `node dist/src/cli/main.js ARGS` as a process. */
+/** Runs `node dist/src/cli/bin.cjs ARGS` (the package's bin) as a process. */
 export function spawnCli(args: string[], o: SpawnSyncOptions & { input?: string | Uint8Array } = {}): CliResult & { signal: NodeJS.Signals | null } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000, ...o });
   if (r.error) throw r.error;
