@@ -15,7 +15,7 @@ const commands = firstBlock.split('\n').filter((l) => l !== '' && !l.startsWith(
 test('the README starts with the two commands: run the example, pass the tests', () => {
   assert.ok(readme.indexOf('```sh') < readme.indexOf('\n## '), 'the commands come before any section');
   assert.equal(commands.length, 2);
-  assert.match(commands[0]!, /^npm ci && npm run build && node dist\/src\/cli\/main\.js run -mount=examples:\/data examples\/wordfreq\.wasm -- \/data\/sample\.txt$/);
+  assert.match(commands[0]!, /^npm ci && npm run build && node dist\/src\/cli\/bin\.cjs run -mount=examples:\/data examples\/wordfreq\.wasm -- \/data\/sample\.txt$/);
   assert.equal(commands[1], 'npm ci && npm test');
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
   assert.ok(ci.trimEnd().endsWith(`\n${commands[1]}`), '.ci/run ends with the README test command');
