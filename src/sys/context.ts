@@ -335,6 +335,9 @@ function checkStrings(what: string, list: readonly string[]): void {
 
 const enc = new TextEncoder();
 
+/** Descriptor numbers handed out before a closed one may come back (see SysContext.add). */
+const FD_WINDOW = 4096;
+
 export class SysContext {
   /** NUL-terminated UTF-8 arguments and `KEY=value` environment entries. */
   readonly args: Uint8Array[];
@@ -409,6 +412,7 @@ export class SysContext {
     const e2 = new FdEntry('out', stderr.filetype, stderr.rights, 0n);
     e2.output = stderr;
     this.fds.push(e0, e1, e2);
+    this.live = 3;
     for (const m of this.mounts) {
       const e = new FdEntry('dir', Filetype.DIRECTORY, RIGHTS_DIR, RIGHTS_ALL);
       const root = m.fs.open('', OpenFlag.read | OpenFlag.directory);
@@ -421,6 +425,7 @@ export class SysContext {
       e.mount = m;
       e.preopen = enc.encode(m.name);
       this.fds.push(e);
+      this.live++;
     }
   }
 
@@ -429,34 +434,43 @@ export class SysContext {
     return this.fds[fd];
   }
 
-  /** The next descriptor number `add` considers (numbers only grow; see `add`). */
+  /** The next descriptor number `add` considers (see `add`). */
   private nextFd = 3;
+  /** How many entries of `fds` are set (stdio and preopens included). */
+  private live = 0;
 
   /**
    * Puts an entry at a new descriptor and returns it. Like wasmtime, numbers are handed out in
    * increasing order and a closed number is not reused right away: a guest holding a stale number (a
    * closed preopen that wasi-libc still has in its table, say) then gets EBADF, not another file.
-   * After 2^31 numbers the search wraps around to the lowest free one.
+   *
+   * The numbers cycle through a window rather than growing without bound: once the search reaches the
+   * end of the table and the table is at least FD_WINDOW long and at most half full, it starts again
+   * from the lowest free number. So a closed number comes back only after about FD_WINDOW other opens,
+   * the table stays a dense array (a sparse one falls back to a dictionary, and a table trimmed back
+   * over a gap of a million holes made each close cost a million steps), and the wrap-around search
+   * costs O(1) per open on average (at least half the slots it walks are free).
    */
   add(e: FdEntry): number {
     const fds = this.fds;
-    if (this.nextFd < 0x7fffffff) {
-      while (fds[this.nextFd] !== undefined) this.nextFd++;
-      const fd = this.nextFd++;
-      fds[fd] = e;
-      return fd;
+    let fd = this.nextFd;
+    while (fd < fds.length && fds[fd] !== undefined) fd++;
+    if (fd >= fds.length && fds.length >= FD_WINDOW && this.live * 2 <= fds.length) {
+      fd = 3;
+      while (fds[fd] !== undefined) fd++;
     }
-    for (let i = 3; ; i++) {
-      if (fds[i] === undefined) {
-        fds[i] = e;
-        return i;
-      }
-    }
+    // fd <= fds.length here: assigning at fd === length appends, keeping the array dense.
+    fds[fd] = e;
+    this.nextFd = fd + 1;
+    this.live++;
+    return fd;
   }
 
+  /** Frees a descriptor number (the entry itself is closed by the caller). */
   remove(fd: number): void {
+    if (this.fds[fd] === undefined) return;
     this.fds[fd] = undefined;
-    while (this.fds.length > 3 && this.fds[this.fds.length - 1] === undefined) this.fds.pop();
+    this.live--;
   }
 
   /**
