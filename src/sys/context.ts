@@ -102,7 +102,43 @@ function wallParts(): [hi: number, lo: number] {
   return [hi, lo];
 }
 
+/** Node's process.hrtime.bigint: the monotonic clock in nanoseconds. */
+const hrtimeBig = (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint ?? null;
+
+/**
+ * The host's wall clock. Where process.hrtime.bigint() exists, a reading is the monotonic clock plus
+ * an offset, and Date.now() is consulted only once per millisecond of monotonic time: Date.now() has
+ * millisecond resolution, so a step of the host clock shows no sooner anyway, and reading both clocks
+ * on every call cost 169 ns against 50 ns for one monotonic reading. Each check re-anchors the offset
+ * when the interpolated value has left [Date.now(), Date.now() + 1 ms): it starts at the millisecond's
+ * beginning, follows the host clock when that is set, and tracks slewing to within a millisecond.
+ */
 export function sysWalltime(): ClockSpec {
+  if (hrtimeBig === null) return sysWalltimeParts();
+  const read = hrtimeBig;
+  let offset = 0n;
+  let nextCheck = -1n;
+  let last = 0n;
+  const now = (): bigint => {
+    const m = read();
+    let w = m + offset;
+    if (m >= nextCheck) {
+      nextCheck = m + MS;
+      const ms = BigInt(Date.now()) * MS;
+      if (w < ms || w >= ms + MS) {
+        offset = ms - m;
+        w = ms;
+      }
+    }
+    // Never back by less than 1 ms: that is re-anchoring, not the host clock being set back.
+    if (w < last && last - w < MS) return last;
+    return (last = w);
+  };
+  return { fn: now, resolution: 1000n, write: (dv, ptr) => dv.setBigUint64(ptr, now(), true) };
+}
+
+/** sysWalltime without process.hrtime: Date.now() plus performance.now()'s sub-milliseconds. */
+function sysWalltimeParts(): ClockSpec {
   // The sub-millisecond digits come from the monotonic clock, whose millisecond boundaries are not
   // Date.now()'s, so a reading can land up to 1 ms before the previous one. Such a step back is an
   // artefact, never the host clock being set back (Date.now() itself would step): the previous
@@ -129,9 +165,6 @@ export function sysWalltime(): ClockSpec {
     },
   };
 }
-
-/** Node's process.hrtime.bigint: the monotonic clock in nanoseconds. */
-const hrtimeBig = (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint ?? null;
 
 /**
  * The host's monotonic clock, from 0 at instantiation: process.hrtime.bigint() where there is one (1
