@@ -6,7 +6,7 @@
 // process could swap a directory on the way for a symbolic link to somewhere else. On Linux the
 // host FS therefore never lets the kernel walk more than one name from a place it has not pinned:
 //  - the root is opened once, when the FS is made; every other directory is reached through
-//    `/proc/self/fd/<parent descriptor>/<name>` with O_NOFOLLOW|O_DIRECTORY (O_PATH where it
+//    `/proc/<pid>/fd/<parent descriptor>/<name>` with O_NOFOLLOW|O_DIRECTORY (O_PATH where it
 //    exists), one component at a time, like openat(2) — a component that is no longer a directory
 //    (a symbolic link swapped in) fails the walk, with EPERM;
 //  - the last component is opened, created, renamed, linked or removed the same way, through its
@@ -31,8 +31,23 @@ const requireBuiltin = createRequire(import.meta.url);
 
 const C = fs.constants;
 
-/** The prefix naming this process's descriptors as directories, or null without /proc. */
-const PROC_FD: string | null = fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : null;
+/**
+ * The prefix naming this process's descriptors as directories, or null without /proc:
+ * `/proc/<pid>/fd/` rather than `/proc/self/fd/`, which makes the kernel resolve the `self` link on
+ * every open (open+close of a file through its pinned directory, in C: 5.7 -> 4.9 µs). The numeric
+ * form is used only when /proc/self names this very pid — a /proc of another PID namespace (a
+ * container's, say) would map the number to another process.
+ */
+const PROC_FD: string | null = (() => {
+  if (!fs.existsSync('/proc/self/fd')) return null;
+  try {
+    const pid = process.pid;
+    if (fs.readlinkSync('/proc/self') === String(pid)) return `/proc/${pid}/fd/`;
+  } catch {
+    // no /proc/self link: keep the portable form
+  }
+  return '/proc/self/fd/';
+})();
 const hasProcFd = PROC_FD !== null;
 
 /**
@@ -297,7 +312,7 @@ export class HostDirFS implements FS {
     for (const [p, h] of this.dirs) if (p === path || p.startsWith(under)) this.drop(p, h);
   }
 
-  /** `/proc/self/fd/<parent>/<name>` for the last component of `path` (not the root), or an errno. */
+  /** `/proc/<pid>/fd/<parent>/<name>` for the last component of `path` (not the root), or an errno. */
   private at(path: string, keep = -1, parent?: Stat): string | Errno {
     const slash = path.lastIndexOf('/');
     const d = this.dirFd(slash < 0 ? '' : path.slice(0, slash), keep, parent);

@@ -475,6 +475,34 @@ for (const eng of testEngines()) {
   });
 }
 
+test('host wall clock: follows the host clock when it is set, forward and back, within a millisecond', () => {
+  const realNow = Date.now;
+  let shift = 0;
+  Date.now = () => realNow() + shift;
+  try {
+    const wall = sysWalltime();
+    const spin = (ms: number) => {
+      const until = realNow() + ms;
+      while (realNow() < until);
+    };
+    const off = () => Number(wall.fn() / 1_000_000n) - Date.now();
+    assert.ok(Math.abs(off()) <= 2, 'starts at the host time');
+    shift = 3_600_000; // the host clock set an hour ahead
+    spin(3);
+    wall.fn(); // the reading after a millisecond of monotonic time consults the host clock
+    assert.ok(Math.abs(off()) <= 2, `an hour ahead: ${off()} ms off`);
+    const before = wall.fn();
+    shift = -3_600_000; // and two hours back
+    spin(3);
+    wall.fn();
+    const after = wall.fn();
+    assert.ok(after < before, 'a real step back shows');
+    assert.ok(Math.abs(off()) <= 2, `set back: ${off()} ms off`);
+  } finally {
+    Date.now = realNow;
+  }
+});
+
 test('host clocks: the wall clock never steps back between readings, the monotonic one never does', () => {
   const wall = sysWalltime();
   const mono = sysNanotime();
