@@ -18,6 +18,12 @@
 // Every other entry is skipped: such a call runs at most BUDGET bytes of code (each instruction at
 // most once, having no loop to repeat it) before it returns or reaches a checked entry or loop.
 //
+// A loop is checked at its header, except one whose body begins with straight-line code (no branch,
+// no block, nothing that can leave or skip) that calls a function with a checked entry: every
+// iteration then passes that entry, which is check enough. That is the loop a C compiler makes of
+// the second call of a doubly recursive function (fib(n-1) + fib(n-2)), where a header check would
+// double the checks per call.
+//
 // Recursion is judged on the call graph of the module's functions plus one node X for "elsewhere":
 // calls to imported functions and indirect calls go to X, and X calls every function whose reference
 // escapes (exported, placed in an element segment, taken by ref.func, the start function). A cycle
@@ -49,6 +55,11 @@ export interface InterruptPoints {
   readonly tailOut: Uint8Array;
   /** Per defined function: the defined functions it tail-calls (return_call). */
   readonly tailCalls: readonly (readonly number[])[];
+  /**
+   * Per defined function, per loop in body order: 1 when the loop needs no check of its own (every
+   * iteration calls a function whose entry is checked). Null for a function where no loop is so.
+   */
+  readonly freeLoops: readonly (Uint8Array | null)[];
 }
 
 const cache = new WeakMap<Module, InterruptPoints>();
@@ -75,6 +86,8 @@ function analyse(m: Module, features: number): InterruptPoints {
   const tailCalls: number[][] = [];
   /** Direct calls of defined functions, per caller (one entry per call site). */
   const calls: number[][] = [];
+  /** Per function, per loop: the defined function its body's straight-line start calls, or -1. */
+  const loopCallees: number[][] = [];
 
   const escape = (fn: number) => {
     if (fn >= imported && fn - imported < n) escapes[fn - imported] = 1;
@@ -90,16 +103,26 @@ function analyse(m: Module, features: number): InterruptPoints {
   for (let i = 0; i < n; i++) {
     const out: number[] = [];
     const tails: number[] = [];
+    const lc: number[] = [];
+    /** The loop whose straight-line start is being read (its place in `lc`), or -1. */
+    let open = -1;
     const ir = new InstrReader(new Reader(m.codes[i]!.body), features);
     while (!ir.r.eof) {
       ir.read();
+      if (open >= 0 && (ir.op === Op.call ? ir.index < imported : straightLine(ir.op) === false)) open = -1;
       switch (ir.op) {
         case Op.loop:
           loops[i] = 1;
+          open = lc.length;
+          lc.push(-1);
           break;
         case Op.call:
         case Op.return_call: {
           const tail = ir.op === Op.return_call;
+          if (ir.index >= imported && open >= 0 && !tail) {
+            lc[open] = ir.index - imported;
+            open = -1;
+          }
           if (ir.index >= imported) {
             const callee = ir.index - imported;
             out.push(callee);
@@ -123,6 +146,7 @@ function analyse(m: Module, features: number): InterruptPoints {
     }
     calls.push(out);
     tailCalls.push(tails);
+    loopCallees.push(lc);
   }
 
   // Strongly connected components (Tarjan's algorithm, iterative: modules have tens of thousands of
@@ -207,5 +231,46 @@ function analyse(m: Module, features: number): InterruptPoints {
       }
     }
   }
-  return { entry, loops, pure, called, tailOut, tailCalls };
+  const freeLoops: (Uint8Array | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    const lc = loopCallees[i]!;
+    let free: Uint8Array | null = null;
+    for (let k = 0; k < lc.length; k++) {
+      if (lc[k]! >= 0 && entry[lc[k]!]) (free ??= new Uint8Array(lc.length))[k] = 1;
+    }
+    freeLoops.push(free);
+  }
+  return { entry, loops, pure, called, tailOut, tailCalls, freeLoops };
+}
+
+/**
+ * Whether `op` can be part of the straight-line start of a loop body: it neither branches, nor opens
+ * or closes a block, nor leaves the function other than by a trap. (A direct call is decided by the
+ * caller: one to a defined function is straight-line, one to an import ends the start.)
+ */
+function straightLine(op: number): boolean {
+  switch (op) {
+    case Op.unreachable:
+    case Op.block:
+    case Op.loop:
+    case Op.if:
+    case Op.else:
+    case Op.end:
+    case Op.try:
+    case Op.catch:
+    case Op.catch_all:
+    case Op.throw:
+    case Op.rethrow:
+    case Op.delegate:
+    case Op.br:
+    case Op.br_if:
+    case Op.br_table:
+    case Op.return:
+    case Op.call_indirect:
+    case Op.return_call:
+    case Op.return_call_indirect:
+      return false;
+    default:
+      return true;
+  }
 }

@@ -146,3 +146,39 @@ test('the compiler with a deadline stops recursion through a table and an expone
     runtime.close();
   }
 });
+
+test('a loop whose every iteration first calls a checked function needs no check of its own', { skip }, () => {
+  const m = decodeModule(
+    wat(`
+      (module
+        (func $rec (param i32) (result i32) (call $rec (local.get 0)))
+        ;; 0: calls $rec before anything can branch: free
+        (func (export "free") (param $n i32) (result i32)
+          (loop $l (result i32)
+            (drop (call $rec (local.get $n)))
+            (br_if $l (local.get $n))
+            (i32.const 0)))
+        ;; 1: a branch back can skip the call; 2: the call is inside a block; 3: an import or a table
+        ;; call is no check
+        (func (export "skippable") (param $n i32)
+          (loop $l
+            (br_if $l (local.get $n))
+            (drop (call $rec (local.get $n)))))
+        (func (export "nested") (param $n i32)
+          (loop $l
+            (block (drop (call $rec (local.get $n))))
+            (br $l)))
+        (func $leaf (param i32) (result i32) (local.get 0))
+        (func (export "unchecked") (param $n i32)
+          (loop $l
+            (drop (call $leaf (local.get $n)))
+            (br $l))))`),
+    { features: defaultFeatures },
+  );
+  const pts = interruptPoints(m, defaultFeatures);
+  assert.equal(pts.entry[0], 1, '$rec is recursive');
+  assert.deepEqual([...(pts.freeLoops[1] ?? [])], [1]);
+  assert.equal(pts.freeLoops[2], null, 'a br_if before the call');
+  assert.equal(pts.freeLoops[3], null, 'the call is in a nested block');
+  assert.equal(pts.freeLoops[5], null, '$leaf is not checked at entry');
+});

@@ -242,6 +242,12 @@ class BodyPatcher {
     return bt >= 0 && this.p.types[bt]!.params.length > 0;
   }
 
+  /** Whether the `k`th loop of the body needs no charge of its own (check-points.ts, freeLoops). */
+  private freeLoop(k: number): boolean {
+    const pts = this.p.points;
+    return pts !== null && pts.freeLoops[this.index - this.p.importedFuncs]?.[k] === 1;
+  }
+
   /** Whether function `fn` (original index) may charge (then a call to it must pass the countdown). */
   private charges(fn: number): boolean {
     return fn < this.p.importedFuncs || this.p.points!.pure[fn - this.p.importedFuncs] !== 1;
@@ -269,6 +275,8 @@ class BodyPatcher {
     const rec64 = this.need & F64 ? rec(p.f64) : null;
     const inLocal = this.inLocal;
     const charging = mode !== Mode.none;
+    /** Loops seen so far (their ordinal in the body, as check-points.ts numbers them). */
+    let loops = 0;
     if (charging) this.prologue();
     while (!r.eof) {
       ir.read();
@@ -280,7 +288,7 @@ class BodyPatcher {
           this.labels.push({ at: this.depth++, expired: -1 });
           break;
         case Op.loop:
-          if (!charging) {
+          if (!charging || this.freeLoop(loops++)) {
             this.labels.push({ at: this.depth++, expired: -1 });
           } else if (this.loopHasParams(ir.blockType)) {
             // Not wrapped: charged at its header (falling in and every branch back pass there).
