@@ -77,11 +77,16 @@ test('recursion through a table, filled by an element segment or by ref.func, is
   const { entry } = analyse(`
     (module
       (type $t (func (param i32)))
-      (table 2 funcref)
+      (table 3 funcref)
       (elem (i32.const 0) $viaElem)
+      (elem (i32.const 2) $hidden)
       (elem declare func $target)
       (func $viaElem (export "viaElem") (param i32)
         (call_indirect (type $t) (local.get 0) (i32.const 0)))
+      ;; not exported: escapes only through the element segment, and calls back into the table
+      (func $hidden (param i32) (call $helper (local.get 0)))
+      (func $helper (export "helper") (param i32)
+        (call_indirect (type $t) (local.get 0) (i32.const 2)))
       (func $setter (export "setter") (table.set 0 (i32.const 1) (ref.func $target)))
       ;; reached only through the table, after $setter put it there
       (func $target (param i32) (call $caller (local.get 0)))
@@ -89,6 +94,7 @@ test('recursion through a table, filled by an element segment or by ref.func, is
         (call_indirect (type $t) (local.get 0) (i32.const 1))))`);
   assert.equal(entry.get('viaElem'), true, 'in the table and calls through it');
   assert.equal(entry.get('caller'), true, 'calls through the table into $target, which calls it');
+  assert.equal(entry.get('helper'), true, 'on a cycle with $hidden through the table');
   assert.equal(entry.get('setter'), false);
 });
 
