@@ -188,3 +188,36 @@ test('a loop whose every iteration first calls a checked function needs no check
   assert.equal(pts.freeLoops[3], null, 'the call is in a nested block');
   assert.equal(pts.freeLoops[5], null, '$leaf is not checked at entry');
 });
+
+test('traces through clones and their wrappers name the original functions, as the interpreter does', { skip }, () => {
+  // $g is called directly (so it gets a clone) and exported (so its index keeps a wrapper); its loop
+  // makes it charge. A trap in it must show $g (then $f), never the wrapper or the clone's index.
+  const bytes = wat(`
+    (module
+      (func $g (export "g") (param i32) (result i32)
+        (loop $l (br_if $l (i32.eqz (local.get 0))))
+        (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const 1))))
+      (func $f (export "f") (param i32) (result i32) (call $g (i32.sub (local.get 0) (i32.const 1)))))`);
+  const traces = (engine: 'compiler' | 'interpreter') => {
+    const runtime = newRuntime(newRuntimeConfig().withEngine(engine).withCloseOnContextDone(true));
+    const m = runtime.instantiate(runtime.compile(bytes));
+    const out: string[] = [];
+    for (const [name, arg] of [
+      ['f', 2],
+      ['g', 1],
+    ] as const) {
+      try {
+        m.exportedFunction(name)!.callWith({ timeout: 10_000 }, arg);
+        out.push('no trap');
+      } catch (e) {
+        out.push(String((e as Error).message));
+      }
+    }
+    runtime.close();
+    return out;
+  };
+  const compiled = traces('compiler');
+  assert.match(compiled[0]!, /divide by zero\nwasm stack trace:\n\t\.g\(i32\) i32\n\t\.f\(i32\) i32$/);
+  assert.match(compiled[1]!, /divide by zero\nwasm stack trace:\n\t\.g\(i32\) i32$/);
+  assert.deepEqual(compiled, traces('interpreter'));
+});
