@@ -1,8 +1,9 @@
 // npm run spec -- --engine <interpreter|compiler|auto> [--proposal NAME] [--only TYPE,...] [--verbose]
-//                 [--instrument] [FILE.wast...]
+//                 [--instrument | --interrupt] [FILE.wast...]
 //
 // --instrument runs every module with fuel metering and interruption on (a tank too large to run out),
-// so the suite also checks the engines' instrumentation: same results, traps and texts.
+// so the suite also checks the engines' instrumentation: same results, traps and texts. --interrupt
+// runs them with interruption only (no fuel), whose instrumentation differs (src/runtime/check-points.ts).
 //
 // Runs the WebAssembly spec test suite from ../shared/suites/spec against wasmbox. Prints every failure
 // and skip, then a last line exactly `N passed, N failed, N skipped`. Exits 1 when anything failed, 0
@@ -15,7 +16,7 @@ import { convertWast, listWastFiles, suiteUnavailable } from '../test/support/sp
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`spec: ${msg}\n`);
   process.stderr.write(
-    'usage: npm run spec -- --engine <interpreter|compiler|auto> [--proposal NAME] [--only TYPE,...] [--verbose] [--instrument] [FILE.wast...]\n',
+    'usage: npm run spec -- --engine <interpreter|compiler|auto> [--proposal NAME] [--only TYPE,...] [--verbose] [--instrument | --interrupt] [FILE.wast...]\n',
   );
   process.exit(2);
 }
@@ -26,7 +27,7 @@ function main(argv: string[]): number {
   const only = new Set<string>();
   const files: string[] = [];
   let verbose = false;
-  let instrument = false;
+  let instrument: boolean | 'interrupt' = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -38,6 +39,7 @@ function main(argv: string[]): number {
     else if (a === '--only') for (const t of next().split(',')) only.add(t.trim());
     else if (a === '--verbose') verbose = true;
     else if (a === '--instrument') instrument = true;
+    else if (a === '--interrupt') instrument = 'interrupt';
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown flag ${a}`);
     else files.push(a);

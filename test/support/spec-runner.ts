@@ -20,8 +20,11 @@ export interface RunOptions {
   only: Set<string>;
   /** Print a line per passing command too. */
   verbose?: boolean;
-  /** Run with fuel (a tank that does not run out) and interruption on: checks the instrumentation. */
-  instrument?: boolean;
+  /**
+   * Run with fuel (a tank that does not run out) and interruption on, or with interruption only
+   * (`'interrupt'`): checks the instrumentation.
+   */
+  instrument?: boolean | 'interrupt';
 }
 
 export interface Outcome {
@@ -167,7 +170,8 @@ export function runWast(conv: ConvertedWast, opts: RunOptions): Outcome[] {
   const out: Outcome[] = [];
   let config = newRuntimeConfig().withFeatures(opts.features);
   if (opts.engine !== 'auto') config = config.withEngine(opts.engine);
-  if (opts.instrument) config = config.withCloseOnContextDone(true).withFuel(Number.MAX_SAFE_INTEGER);
+  if (opts.instrument === 'interrupt') config = config.withCloseOnContextDone(true);
+  else if (opts.instrument) config = config.withCloseOnContextDone(true).withFuel(Number.MAX_SAFE_INTEGER);
   const rt = newRuntime(config) as RuntimeImpl;
   registerSpectest(rt, () => {});
   const named = new Map<string, ModuleInstance>();

@@ -91,7 +91,11 @@ class CompilerEngine implements Engine {
 
   compile(m: Module, options: CompileOptions): EngineModule {
     const instrument = options.instrument.fuel || options.instrument.interrupt;
-    const plan = planHostModule(m, options.bytes, { features: options.features, instrument });
+    const plan = planHostModule(m, options.bytes, {
+      features: options.features,
+      instrument,
+      interruptOnly: options.instrument.interrupt && !options.instrument.fuel,
+    });
     let host: WebAssembly.Module;
     try {
       host = new WebAssembly.Module(plan.bytes);
@@ -110,7 +114,7 @@ class CompilerEngine implements Engine {
   serialize(em: EngineModule): Uint8Array | null {
     if (!(em instanceof CompilerModule) || em.plan.shift === 0) return null;
     const { bytes, hidden, ...rest } = em.plan;
-    const head = new TextEncoder().encode(JSON.stringify({ v: 1, ...rest, hidden: { ...hidden, tables: [...hidden.tables] } }));
+    const head = new TextEncoder().encode(JSON.stringify({ v: 2, ...rest, hidden: { ...hidden, tables: [...hidden.tables] } }));
     const out = new Uint8Array(4 + head.length + bytes.length);
     new DataView(out.buffer).setUint32(0, head.length, true);
     out.set(head, 4);
@@ -124,7 +128,7 @@ class CompilerEngine implements Engine {
       v: number;
       hidden: Omit<HostPlan['hidden'], 'tables'> & { tables: [number, string][] };
     };
-    if (head.v !== 1) throw new Error('unknown compiler payload version');
+    if (head.v !== 2) throw new Error('unknown compiler payload version');
     const { v: _v, hidden, ...rest } = head;
     const plan: HostPlan = { ...rest, bytes: payload.slice(4 + n), hidden: { ...hidden, tables: new Map(hidden.tables) } };
     return new CompilerModule(m, new WebAssembly.Module(plan.bytes), plan, options);
@@ -155,6 +159,8 @@ export class CompilerModule implements EngineModule {
   private readonly funcTypes: number[];
   /** The host module's function bodies (decoded again from its bytes when rewritten), on demand. */
   private codes: Code[] | null = null;
+  /** Original indices of the functions whose place holds a wrapper of their clone. */
+  private readonly wrappers: Set<number>;
 
   constructor(m: Module, host: WebAssembly.Module, plan: HostPlan, options: CompileOptions) {
     this.module = m;
@@ -162,13 +168,20 @@ export class CompilerModule implements EngineModule {
     this.plan = plan;
     this.options = options;
     this.funcTypes = funcTypeIndices(m);
+    this.wrappers = new Set(plan.clones);
   }
 
-  /** The original index of host-module function `fn`, or -1 for what the rewrite added. */
+  /**
+   * The original index of host-module function `fn`, or -1 for what the rewrite added (the checkpoint
+   * import and helper, and the wrappers left in the place of cloned functions: a clone stands for
+   * its original in traces).
+   */
   originalFunc(fn: number): number {
     const p = this.plan;
     if (fn < p.importedFuncs) return fn;
-    if (fn < p.importedFuncs + p.shift || fn >= p.firstHelper) return -1;
+    if (fn < p.importedFuncs + p.shift) return -1;
+    if (fn >= p.firstHelper) return p.clones[fn - p.slow - 1] ?? -1;
+    if (this.wrappers.has(fn - p.shift)) return -1;
     return fn - p.shift;
   }
 

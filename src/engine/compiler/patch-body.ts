@@ -21,22 +21,42 @@
 //           loop bt  …  <countdown; br_if $expired> br $loop  …  end
 //           br $done
 //         end
-//         i32.const 1  call $slow  br $retry   ;; the checkpoint, outside the hot loop
+//         i32.const 1  call $slow  <store>  br $retry   ;; the checkpoint, outside the hot loop
 //       end
 //       unreachable
 //     end
 //
 // The checkpoint pays the unit whose countdown failed; the way back in through the fall-in check
-// charges it again, so $slow stores one more than the meter's grant. Branches inside the loop to
+// charges it again, so $slow returns one more than the meter's grant. Branches inside the loop to
 // labels outside it are renumbered past the three new labels. Loops with parameters (multi-value; not
 // produced by C compilers) keep the simple form: a countdown with an in-loop call at the header.
-// Function entries get `<countdown; if below 0: i32.const 0 call $slow>` before the body.
+// Function entries get `<countdown; if below 0: i32.const 0 call $slow <store>>` before the body.
+//
+// Where the countdown lives. With fuel (Mode.global) it is the instance's global, read and written at
+// every charging point, so that it is exact whatever happens (a trap loses nothing). A global costs a
+// load and a store per unit, and the store feeds the next unit's load: on a tight loop or a small
+// recursive function that chain through memory is most of the cost (sieve 1.6x, fib 1.4x). With
+// interruption only, exactness is not needed, so the countdown lives in a wasm local, which V8 keeps
+// in a register:
+//   - Mode.param (a "clone"): functions called directly take it as one more parameter and give it
+//     back as one more result. Their original index keeps a wrapper with the original signature (for
+//     exports, tables, ref.func, the start function) that takes the countdown out of the global,
+//     calls the clone and puts it back. Direct calls between clones pass it in registers.
+//   - Mode.local: functions that cannot be clones (tail calls to imports or through tables, which a
+//     clone's extra result would make invalid; functions nobody calls directly) load it from the
+//     global at entry and store it back on the way out.
+// Either way, while the countdown is in a local the global holds 0 ("taken"): a function unwound by a
+// trap or an exception then gives back nothing it had, and the next charging point anywhere calls the
+// checkpoint. Calls to imports, through tables and to non-clones store the countdown in the global
+// before and take it back after; calls to functions that can never charge (check-points.ts `pure`)
+// do neither. A `catch` sets the local to 0, since the unwound callees' units are lost.
 
 import { InstrReader } from '../../binary/instr.js';
 import { Op } from '../../binary/opcodes.js';
 import { Reader } from '../../binary/reader.js';
 import { type Code, type FuncType, ValType } from '../../binary/types.js';
 import { Writer } from '../../binary/writer.js';
+import type { InterruptPoints } from '../../runtime/check-points.js';
 
 /** Which fidelity operands a body records. */
 export const CI = 1;
@@ -67,6 +87,12 @@ export interface PatchContext {
   features: number;
   types: readonly FuncType[];
   instrument: boolean;
+  /** Interruption without fuel: the checking points (check-points.ts); null with fuel (every point, exactly). */
+  points: InterruptPoints | null;
+  /** Per function of the original index space: the final index of its clone (Mode.param), or -1. */
+  cloneOf: Int32Array | null;
+  /** The block type (s33) of a block with these results (a type is added for several). */
+  resultsBlockType(results: readonly ValType[]): number;
   importedFuncs: number;
   shift: number;
   /** Global indices (-1 when absent). */
@@ -74,8 +100,20 @@ export interface PatchContext {
   callIndex: number;
   f32: number;
   f64: number;
-  /** The checkpoint helper `(param $refund i32)`. */
+  /** The checkpoint helper `(param $refund i32) (result i32)`: the next countdown, plus $refund. */
   slow: number;
+}
+
+/** Where a function body keeps its countdown while it runs (see the header). */
+export const enum Mode {
+  /** Not instrumented (interruption only: a function that never charges). */
+  none,
+  /** In the global, read and written at every charging point (fuel). */
+  global,
+  /** In a local, loaded from the global at entry (interruption only). */
+  local,
+  /** In a parameter, given back as an extra result (interruption only, clones). */
+  param,
 }
 
 interface Label {
@@ -93,23 +131,43 @@ class BodyPatcher {
   private readonly ir: InstrReader;
   private copied = 0;
   /** The input's open labels, innermost last, with where they are in the output. */
-  private readonly labels: Label[] = [{ at: 0, expired: -1 }];
+  private readonly labels: Label[];
   /** Labels open in the output. */
-  private depth = 1;
+  private depth: number;
+  /** Scratch locals: the countdown's value (global mode), a br_table index. */
   private readonly t: number;
   private readonly s: number;
+  /** The countdown's local (local and param modes). */
+  private readonly c: number;
+  /** Whether the countdown is in a local (local and param modes). */
+  private readonly inLocal: boolean;
+  private readonly params: number;
 
   constructor(
     private readonly code: Code,
     private readonly p: PatchContext,
     private readonly need: number,
-    firstScratch: number,
+    private readonly mode: Mode,
+    private readonly type: FuncType,
+    /** The function's index in the original module. */
+    private readonly index: number,
   ) {
     this.body = code.body;
     this.w = new Writer(code.body.length + 64);
     this.ir = new InstrReader(new Reader(code.body), p.features);
-    this.t = firstScratch;
-    this.s = firstScratch + 1;
+    this.params = type.params.length;
+    let declared = 0;
+    for (const l of code.locals) declared += l.count;
+    // A clone's countdown parameter comes right after the original ones (declared locals move up).
+    const first = this.params + declared + (mode === Mode.param ? 1 : 0);
+    this.t = first;
+    this.s = first + 1;
+    this.c = mode === Mode.param ? this.params : first + 2;
+    this.inLocal = mode === Mode.local || mode === Mode.param;
+    // With the countdown in a local the body is wrapped in a block $exit, so that every way out but
+    // `return` passes one place that hands the countdown back.
+    this.labels = [{ at: this.inLocal ? 1 : 0, expired: -1 }];
+    this.depth = this.inLocal ? 2 : 1;
   }
 
   private flush(to: number): void {
@@ -126,11 +184,27 @@ class BodyPatcher {
     return this.labels[this.labels.length - 1 - d]!;
   }
 
-  /** global.get $c  i32.const 1  i32.sub  local.tee $t  global.set $c  local.get $t  i32.const 0  i32.lt_s */
+  /**
+   * Decrements the countdown and leaves whether it went below zero on the stack:
+   *   global:  global.get $g  i32.const 1  i32.sub  local.tee $t  global.set $g  local.get $t  i32.const 0  i32.lt_s
+   *   local:   local.get $c  i32.const 1  i32.sub  local.tee $c  i32.const 0  i32.lt_s
+   */
   private countdown(): void {
-    const c = this.p.countdown;
-    this.w.u8(0x23).u32(c).u8(0x41).s32(1).u8(0x6b).u8(0x22).u32(this.t).u8(0x24).u32(c);
-    this.w.u8(0x20).u32(this.t).u8(0x41).s32(0).u8(0x48);
+    const g = this.p.countdown;
+    if (this.inLocal) {
+      this.w.u8(0x20).u32(this.c).u8(0x41).s32(1).u8(0x6b).u8(0x22).u32(this.c);
+    } else {
+      this.w.u8(0x23).u32(g).u8(0x41).s32(1).u8(0x6b).u8(0x22).u32(this.t).u8(0x24).u32(g);
+      this.w.u8(0x20).u32(this.t);
+    }
+    this.w.u8(0x41).s32(0).u8(0x48);
+  }
+
+  /** `i32.const refund  call $slow` and where the new countdown goes (the global or the local). */
+  private callSlow(refund: number): void {
+    this.w.u8(0x41).s32(refund).u8(0x10).u32(this.p.slow);
+    if (this.inLocal) this.w.u8(0x21).u32(this.c);
+    else this.w.u8(0x24).u32(this.p.countdown);
   }
 
   /** A charging point that leaves for the loop's $expired block when the countdown runs out. */
@@ -142,21 +216,68 @@ class BodyPatcher {
   /** A charging point that calls the checkpoint in place (function entry, loops with parameters). */
   private chargeOrCall(): void {
     this.countdown();
-    this.w.u8(0x04).u8(EMPTY).u8(0x41).s32(0).u8(0x10).u32(this.p.slow).u8(0x0b);
+    this.w.u8(0x04).u8(EMPTY);
+    this.callSlow(0);
+    this.w.u8(0x0b);
+  }
+
+  /** The countdown goes from the local to the global (before a call, or on the way out). */
+  private giveCountdown(): void {
+    this.w.u8(0x20).u32(this.c).u8(0x24).u32(this.p.countdown);
+  }
+
+  /** The countdown goes from the global to the local, leaving 0 in the global (see the header). */
+  private takeCountdown(): void {
+    const g = this.p.countdown;
+    this.w.u8(0x23).u32(g).u8(0x21).u32(this.c).u8(0x41).s32(0).u8(0x24).u32(g);
+  }
+
+  /** The way out of the function: the countdown goes back to the global, or onto the stack (clones). */
+  private leave(): void {
+    if (this.mode === Mode.param) this.w.u8(0x20).u32(this.c);
+    else this.giveCountdown();
   }
 
   private loopHasParams(bt: number): boolean {
     return bt >= 0 && this.p.types[bt]!.params.length > 0;
   }
 
+  /** Whether the `k`th loop of the body needs no charge of its own (check-points.ts, freeLoops). */
+  private freeLoop(k: number): boolean {
+    const pts = this.p.points;
+    return pts !== null && pts.freeLoops[this.index - this.p.importedFuncs]?.[k] === 1;
+  }
+
+  /** Whether function `fn` (original index) may charge (then a call to it must pass the countdown). */
+  private charges(fn: number): boolean {
+    return fn < this.p.importedFuncs || this.p.points!.pure[fn - this.p.importedFuncs] !== 1;
+  }
+
+  /** Prologue: the entry's charging point, and in local modes where the countdown comes from. */
+  private prologue(): void {
+    const { p, w } = this;
+    const entry = p.points === null || p.points.entry[this.index - p.importedFuncs] === 1;
+    if (this.mode === Mode.global) {
+      if (entry) this.chargeOrCall();
+      return;
+    }
+    if (this.mode === Mode.local) this.takeCountdown();
+    if (entry) this.chargeOrCall();
+    w.u8(0x02).s33(p.resultsBlockType(this.type.results)); // $exit
+  }
+
   patch(): Uint8Array {
-    const { p, ir, w } = this;
+    const { p, ir, w, mode } = this;
     const r = ir.r;
     const rec = (g: number) => new Writer(12).u8(0x24).u32(g).u8(0x23).u32(g).finish();
     const recCI = this.need & CI ? rec(p.callIndex) : null;
     const rec32 = this.need & F32 ? rec(p.f32) : null;
     const rec64 = this.need & F64 ? rec(p.f64) : null;
-    if (p.instrument) this.chargeOrCall();
+    const inLocal = this.inLocal;
+    const charging = mode !== Mode.none;
+    /** Loops seen so far (their ordinal in the body, as check-points.ts numbers them). */
+    let loops = 0;
+    if (charging) this.prologue();
     while (!r.eof) {
       ir.read();
       const op = ir.op;
@@ -167,7 +288,7 @@ class BodyPatcher {
           this.labels.push({ at: this.depth++, expired: -1 });
           break;
         case Op.loop:
-          if (!p.instrument) {
+          if (!charging || this.freeLoop(loops++)) {
             this.labels.push({ at: this.depth++, expired: -1 });
           } else if (this.loopHasParams(ir.blockType)) {
             // Not wrapped: charged at its header (falling in and every branch back pass there).
@@ -185,19 +306,36 @@ class BodyPatcher {
           }
           break;
         case Op.end: {
-          if (this.labels.length === 1) break; // the function's end
+          if (this.labels.length === 1) {
+            // The function's end: close $exit and hand the countdown back.
+            if (inLocal) {
+              this.flush(ir.start);
+              w.u8(0x0b);
+              this.leave();
+            }
+            break;
+          }
           const l = this.labels.pop()!;
           this.depth--;
           if (l.expired >= 0) {
             this.flush(r.pos);
             w.u8(0x0c).u32(this.rel(l.expired - 2)); // br $done
             w.u8(0x0b); // end $expired
-            w.u8(0x41).s32(1).u8(0x10).u32(p.slow).u8(0x0c).u32(0); // i32.const 1  call $slow  br $retry
+            this.callSlow(1);
+            w.u8(0x0c).u32(0); // br $retry
             w.u8(0x0b).u8(0x00).u8(0x0b); // end $retry  unreachable  end $done
             this.depth -= 3;
           }
           break;
         }
+        case Op.catch:
+        case Op.catch_all:
+          // The exception unwound callees that had the countdown: the next charging point checks.
+          if (inLocal) {
+            this.flush(r.pos);
+            w.u8(0x41).s32(0).u8(0x21).u32(this.c);
+          }
+          break;
         case Op.delegate: {
           // `delegate` closes its try, then names a label of the enclosing context.
           this.labels.pop();
@@ -205,6 +343,21 @@ class BodyPatcher {
           this.relabel(0x18, ir.index);
           break;
         }
+        case Op.return:
+          if (inLocal) {
+            this.flush(ir.start);
+            this.leave();
+          }
+          break;
+        case Op.local_get:
+        case Op.local_set:
+        case Op.local_tee:
+          if (mode === Mode.param && ir.index >= this.params) {
+            this.flush(ir.start);
+            w.u8(op === Op.local_get ? 0x20 : op === Op.local_set ? 0x21 : 0x22).u32(ir.index + 1);
+            this.copied = r.pos;
+          }
+          break;
         case Op.br:
         case Op.rethrow: {
           const tl = this.target(ir.index);
@@ -239,24 +392,81 @@ class BodyPatcher {
           break;
         case Op.call:
         case Op.return_call:
+          if (inLocal) this.localCall(op === Op.return_call);
+          else this.renumber();
+          break;
+        case Op.call_indirect:
+        case Op.return_call_indirect: {
+          this.flush(ir.start);
+          w.bytes(recCI!);
+          const tail = op === Op.return_call_indirect;
+          if (inLocal) this.giveCountdown();
+          this.flush(r.pos);
+          if (inLocal && !tail) this.takeCountdown();
+          break;
+        }
         case Op.ref_func:
-          if (p.shift !== 0 && ir.index >= p.importedFuncs) {
-            this.flush(ir.start);
-            w.u8(op === Op.call ? 0x10 : op === Op.return_call ? 0x12 : 0xd2).u32(ir.index + p.shift);
-            this.copied = r.pos;
-          }
+          this.renumber();
           break;
         default: {
           const f = fidelityOf(op);
           if (f !== 0) {
             this.flush(ir.start);
-            w.bytes(f === CI ? recCI! : f === F32 ? rec32! : rec64!);
+            w.bytes(f === F32 ? rec32! : rec64!);
           }
         }
       }
     }
     this.flush(this.body.length);
     return w.finish();
+  }
+
+  /** call / return_call / ref.func of one of the module's own functions: its index moves by `shift`. */
+  private renumber(): void {
+    const { ir, p } = this;
+    if (p.shift === 0 || ir.index < p.importedFuncs) return;
+    this.flush(ir.start);
+    this.w.u8(ir.op === Op.call ? 0x10 : ir.op === Op.return_call ? 0x12 : 0xd2).u32(ir.index + this.p.shift);
+    this.copied = ir.r.pos;
+  }
+
+  /** A direct call or tail call from a function whose countdown is in a local (see the header). */
+  private localCall(tail: boolean): void {
+    const { ir, p, w } = this;
+    const fn = ir.index;
+    const final = fn < p.importedFuncs ? fn : fn + p.shift;
+    const clone = p.cloneOf![fn]!;
+    const charges = this.charges(fn);
+    this.flush(ir.start);
+    this.copied = ir.r.pos;
+    if (tail && this.mode === Mode.local) {
+      // Leaving: the countdown goes back to the global, where the callee (or its wrapper) finds it.
+      this.giveCountdown();
+      w.u8(0x12).u32(final);
+    } else if (tail) {
+      // A clone tail-calls only clones and functions that never charge (rewrite.ts sees to it). It
+      // cannot tail-call the latter (their results lack the countdown), so it calls them and returns:
+      // such functions cannot recurse, so this adds one frame at most.
+      if (clone >= 0) {
+        w.u8(0x20).u32(this.c).u8(0x12).u32(clone);
+      } else if (!charges) {
+        w.u8(0x10).u32(final);
+        this.leave();
+        w.u8(0x0f);
+      } else {
+        throw new Error(`internal: clone of function ${this.index} tail-calls ${fn}, which is not a clone`);
+      }
+    } else if (!charges) {
+      w.u8(0x10).u32(final);
+    } else if (clone >= 0) {
+      // local.get $c  call $f'  local.set $c
+      w.u8(0x20).u32(this.c).u8(0x10).u32(clone).u8(0x21).u32(this.c);
+    } else {
+      // Imports and functions that are not clones find the countdown in the global.
+      this.giveCountdown();
+      w.u8(0x10).u32(final);
+      this.takeCountdown();
+    }
   }
 
   /** Re-encodes a one-label instruction when its depth changed in the output. */
@@ -314,13 +524,27 @@ class BodyPatcher {
   }
 }
 
-/** The patched body of one function (`paramCount`: its parameters, for numbering the new locals). */
-export function patchCode(code: Code, paramCount: number, need: number, p: PatchContext): Code {
+/**
+ * The patched body of function `index` (original index space) of type `type`, in `mode`. For
+ * Mode.param this is the clone's body; its type is `type` with one more parameter and result (i32).
+ */
+export function patchCode(code: Code, index: number, type: FuncType, need: number, p: PatchContext, mode: Mode): Code {
   const locals = code.locals.map((l) => ({ count: l.count, type: l.type }));
-  let first = paramCount;
-  for (const l of locals) first += l.count;
-  // Two scratch i32 locals: the countdown's value, and a br_table index.
-  if (p.instrument) locals.push({ count: 2, type: ValType.i32 });
-  const patcher = new BodyPatcher(code, p, need, first);
+  // Scratch i32 locals: the countdown's value, a br_table index (and the countdown in local mode).
+  if (mode !== Mode.none) locals.push({ count: mode === Mode.local ? 3 : 2, type: ValType.i32 });
+  const patcher = new BodyPatcher(code, p, need, mode, type, index);
   return { locals, body: patcher.patch(), offset: -1 };
+}
+
+/**
+ * The wrapper left at a cloned function's index: takes the countdown from the global (leaving 0),
+ * calls the clone with it, and puts back what the clone returns.
+ *   local.get 0 … local.get n-1  global.get $g  i32.const 0  global.set $g  call $clone  global.set $g
+ */
+export function wrapperCode(type: FuncType, clone: number, countdown: number): Code {
+  const w = new Writer(16 + 2 * type.params.length);
+  for (let i = 0; i < type.params.length; i++) w.u8(0x20).u32(i);
+  w.u8(0x23).u32(countdown).u8(0x41).s32(0).u8(0x24).u32(countdown);
+  w.u8(0x10).u32(clone).u8(0x24).u32(countdown).u8(0x0b);
+  return { locals: [], body: w.finish(), offset: -1 };
 }

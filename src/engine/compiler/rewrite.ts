@@ -26,7 +26,8 @@ import { Op } from '../../binary/opcodes.js';
 import { Reader } from '../../binary/reader.js';
 import { encodeModule } from '../../binary/encode.js';
 import { Writer } from '../../binary/writer.js';
-import { CI, F32, F64, type PatchContext, fidelityOf, patchCode } from './patch-body.js';
+import { CI, F32, F64, Mode, type PatchContext, fidelityOf, patchCode, wrapperCode } from './patch-body.js';
+import { type InterruptPoints, interruptPoints } from '../../runtime/check-points.js';
 import {
   type Code,
   type ConstExpr,
@@ -65,8 +66,13 @@ export interface HostPlan {
   shift: number;
   /** Final index of the checkpoint helper, or -1. */
   slow: number;
-  /** Functions with final index >= this are helpers. */
+  /** Functions with final index >= this are helpers or clones. */
   firstHelper: number;
+  /**
+   * Interruption only: the original index of each clone (see patch-body.ts). Clone k has final
+   * index `slow + 1 + k`; the function at the original's place is then a wrapper.
+   */
+  clones: number[];
   /** The added import (its place in the import object), or null. */
   checkpointImport: { module: string; name: string } | null;
   hidden: HiddenExports;
@@ -125,6 +131,32 @@ export interface PlanOptions {
   features: number;
   /** Fuel or interruption requested. */
   instrument: boolean;
+  /** Interruption without fuel: only the checking points of check-points.ts are instrumented. */
+  interruptOnly?: boolean;
+}
+
+/**
+ * Interruption only: the defined functions (indices among defined functions) that get a clone taking
+ * and returning the countdown (patch-body.ts). Those that can charge and are called directly, except
+ * where the clone's extra result would make a tail call invalid: a function that tail-calls an import
+ * or through a table, or tail-calls a function that charges and has no clone, stays as it is.
+ */
+function chooseClones(pts: InterruptPoints): number[] {
+  const n = pts.pure.length;
+  const ok = new Uint8Array(n);
+  for (let d = 0; d < n; d++) ok[d] = !pts.pure[d] && pts.called[d] && !pts.tailOut[d] ? 1 : 0;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let d = 0; d < n; d++) {
+      if (ok[d] && pts.tailCalls[d]!.some((t) => !pts.pure[t] && !ok[t])) {
+        ok[d] = 0;
+        changed = true;
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let d = 0; d < n; d++) if (ok[d]) out.push(d);
+  return out;
 }
 
 /** Decides whether `m` must be rewritten, and does it. `bytes` are the module's original bytes. */
@@ -142,6 +174,7 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
       shift: 0,
       slow: -1,
       firstHelper: importedFuncs + m.codes.length,
+      clones: [],
       checkpointImport: null,
       hidden: { tables: new Map() },
     };
@@ -166,10 +199,25 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
     return [index, name];
   };
 
+  const typeIndex = (params: readonly ValType[], results: readonly ValType[]): number => {
+    const same = (a: readonly ValType[], b: readonly ValType[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const found = types.findIndex((t) => same(t.params, params) && same(t.results, results));
+    if (found >= 0) return found;
+    types.push({ params: [...params], results: [...results] });
+    return types.length - 1;
+  };
+  const points = o.instrument && o.interruptOnly ? interruptPoints(m, o.features) : null;
   const p: PatchContext = {
     features: o.features,
     types: m.types,
     instrument: o.instrument,
+    points,
+    cloneOf: null,
+    resultsBlockType: (results) => {
+      if (results.length === 0) return -64;
+      if (results.length === 1) return results[0]! - 0x80;
+      return typeIndex([], results);
+    },
     importedFuncs,
     shift,
     countdown: -1,
@@ -183,7 +231,7 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
   if (o.instrument) {
     types.push({ params: [], results: [ValType.i32] });
     const cpType = types.length - 1;
-    types.push({ params: [ValType.i32], results: [] });
+    types.push({ params: [ValType.i32], results: [ValType.i32] });
     const slowType = types.length - 1;
     const takenModules = new Set(m.imports.map((i) => i.module));
     checkpointImport = { module: uniqueName(takenModules, 'wasmbox:instrument'), name: 'checkpoint' };
@@ -191,6 +239,15 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
     [p.countdown, hidden.countdown] = addGlobal(ValType.i32, [{ op: Op.i32_const, value: 0 }], 'wasmbox:countdown');
     p.slow = importedFuncs + shift + m.codes.length;
     funcs.push(slowType);
+  }
+  const clones = points ? chooseClones(points) : [];
+  if (points) {
+    p.cloneOf = new Int32Array(importedFuncs + m.codes.length).fill(-1);
+    clones.forEach((d, k) => {
+      p.cloneOf![importedFuncs + d] = p.slow + 1 + k;
+      const t = m.types[m.funcs[d]!]!;
+      funcs.push(typeIndex([...t.params, ValType.i32], [...t.results, ValType.i32]));
+    });
   }
   if (anyNeed & CI) [p.callIndex, hidden.callIndex] = addGlobal(ValType.i32, [{ op: Op.i32_const, value: 0 }], 'wasmbox:call-index');
   if (anyNeed & F32) [p.f32, hidden.f32] = addGlobal(ValType.f32, [{ op: Op.f32_const, bits: 0 }], 'wasmbox:f32');
@@ -212,20 +269,27 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
       codes.push(code);
       continue;
     }
-    const params = m.types[m.funcs[i]!]!.params.length;
-    codes.push(patchCode(code, params, needs[i]!, p));
+    const type = m.types[m.funcs[i]!]!;
+    const clone = p.cloneOf?.[importedFuncs + i] ?? -1;
+    if (clone >= 0) codes.push(wrapperCode(type, clone, p.countdown));
+    else {
+      const mode = !o.instrument ? Mode.none : !points ? Mode.global : points.pure[i] ? Mode.none : Mode.local;
+      codes.push(patchCode(code, importedFuncs + i, type, needs[i]!, p, mode));
+    }
   }
   if (o.instrument) {
-    // $slow (param $refund i32) (local $n i32):
+    // $slow (param $refund i32) (result i32) (local $n i32):
     //   call $checkpoint  local.tee $n  i32.const 0  i32.lt_s  if unreachable end
-    //   local.get $n  local.get $refund  i32.add  global.set $c
-    // The trap is how a stop leaves the guest: wasm cannot catch a trap (it could catch a JS exception
-    // with catch_all). $refund is 1 when the guest re-enters a loop through its charging point.
+    //   local.get $n  local.get $refund  i32.add
+    // The caller stores the new countdown (in the global, or in its local). The trap is how a stop
+    // leaves the guest: wasm cannot catch a trap (it could catch a JS exception with catch_all).
+    // $refund is 1 when the guest re-enters a loop through its charging point.
     const w = new Writer(24);
     w.u8(0x10).u32(importedFuncs).u8(0x22).u32(1).u8(0x41).s32(0).u8(0x48).u8(0x04).u8(0x40).u8(0x00).u8(0x0b);
-    w.u8(0x20).u32(1).u8(0x20).u32(0).u8(0x6a).u8(0x24).u32(p.countdown).u8(0x0b);
+    w.u8(0x20).u32(1).u8(0x20).u32(0).u8(0x6a).u8(0x0b);
     codes.push({ locals: [{ count: 1, type: ValType.i32 }], body: w.finish(), offset: -1 });
   }
+  for (const d of clones) codes.push(patchCode(m.codes[d]!, importedFuncs + d, m.types[m.funcs[d]!]!, needs[d]!, p, Mode.param));
 
   const out: Module = {
     ...m,
@@ -255,6 +319,7 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
     shift,
     slow: p.slow,
     firstHelper: importedFuncs + shift + m.codes.length,
+    clones: clones.map((d) => importedFuncs + d),
     checkpointImport,
     hidden,
   };
