@@ -918,6 +918,36 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
+      case Op.i32_shsh: {
+        const kind = code[pc + 6]!;
+        const x = s32[fp + code[pc + 2]!]!;
+        const k1 = code[pc + 3]!;
+        let u: number;
+        switch ((kind >> 2) & 3) {
+          case 0: u = (x << k1) | (x >>> ((32 - k1) & 31)); break;
+          case 1: u = x << k1; break;
+          case 2: u = x >>> k1; break;
+          default: u = x >> k1;
+        }
+        const y = s32[fp + code[pc + 4]!]!;
+        const k2 = code[pc + 5]!;
+        let v: number;
+        switch (kind & 3) {
+          case 0: v = (y << k2) | (y >>> ((32 - k2) & 31)); break;
+          case 1: v = y << k2; break;
+          case 2: v = y >>> k2; break;
+          default: v = y >> k2;
+        }
+        switch (kind >> 4) {
+          case 0: v = (u + v) | 0; break;
+          case 1: v = u ^ v; break;
+          case 2: v = u | v; break;
+          default: v = u & v;
+        }
+        s32[fp + code[pc + 1]!] = v;
+        pc += 7;
+        continue;
+      }
       case Op.i32_rotl_k: {
         const a = s32[fp + code[pc + 2]!]!;
         const b = code[pc + 3]!;

@@ -7,8 +7,10 @@
 // stack describing where each value currently is:
 //   - SLOT:  in its own stack slot;
 //   - LOCAL: still in local x (a `local.get` emits nothing: its consumer reads the local directly);
-//   - CONST: a constant not yet written anywhere (consumers with an immediate form take it inline).
-// LOCAL entries are written to their own slots ("materialised") before anything can change the local
+//   - CONST: a constant not yet written anywhere (consumers with an immediate form take it inline);
+//   - ADDK:  `x + k` (i32, x a local or the entry's own slot), not yet computed: memory accesses fold it
+//            into their address (exactly: they compute ((x + k) mod 2^32) + offset), others compute it.
+// LOCAL and ADDK entries are written to their own slots ("materialised") before anything can change the local
 // (local.set/tee of that local) and at every control-flow boundary, so a lazy read never observes a
 // later write. Two peepholes remove most remaining dispatches:
 //   - `local.set x` right after the instruction that produced the value rewrites that instruction's
@@ -198,9 +200,14 @@ const STORES = new Map<number, Op>([
   [W.i64_store32, Op.store32],
 ]);
 
+/** The shift codes of i32_binsh / i32_shsh (ops.ts) of the shift-by-constant instructions. */
+const SHIFT_CODE = new Map<number, number>([[Op.i32_rotl_k, 0], [Op.i32_shl_k, 1], [Op.i32_shr_u_k, 2], [Op.i32_shr_s_k, 3]]);
+
 const K_SLOT = 0;
 const K_LOCAL = 1;
 const K_CONST = 2;
+/** `x + k` not yet computed: vv = x's slot, vh = k, vl = x's local index (-1 when x is the entry's own slot). */
+const K_ADDK = 3;
 
 const CTL_BLOCK = 0;
 const CTL_LOOP = 1;
@@ -259,6 +266,7 @@ class Lowerer {
   private vv: number[] = []; // local index, or the constant's low word
   private vh: number[] = []; // the constant's high word
   private vp: number[] = []; // own slot
+  private vl: number[] = []; // ADDK: the local read, or -1
   private len = 0;
   private maxWords = 0;
   // control
@@ -428,6 +436,7 @@ class Lowerer {
     this.vv[i] = v;
     this.vh[i] = h;
     this.vp[i] = p;
+    this.vl[i] = -1;
     const end = p + width(t);
     if (end > this.maxWords) this.maxWords = end;
     return p;
@@ -449,6 +458,10 @@ class Lowerer {
       else this.emitD(Op.ref_null, dst);
       return;
     }
+    if (k === K_ADDK) {
+      this.emitD(Op.i32_add_k, dst, this.vv[i]!, this.vh[i]!);
+      return;
+    }
     const src = k === K_LOCAL ? this.localPos[this.vv[i]!]! : this.vp[i]!;
     if (src !== dst) this.emitD(movOp(t), dst, src);
   }
@@ -464,15 +477,51 @@ class Lowerer {
   }
 
   private materializeLocal(x: number): void {
-    for (let i = 0; i < this.len; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) this.materialize(i);
+    for (let i = 0; i < this.len; i++) if (this.reads(i, x)) this.materialize(i);
   }
 
-  /** The slot to read entry i from (materialising a constant). */
+  /** Whether entry i is a lazy read of local x (LOCAL x, or ADDK of x). */
+  private reads(i: number, x: number): boolean {
+    const k = this.vk[i];
+    return (k === K_LOCAL && this.vv[i] === x) || (k === K_ADDK && this.vl[i] === x);
+  }
+
+  /** The slot to read entry i from (materialising a constant or a sum). */
   private operand(i: number): number {
     const k = this.vk[i]!;
     if (k === K_LOCAL) return this.localPos[this.vv[i]!]!;
-    if (k === K_CONST) this.materialize(i);
+    if (k === K_CONST || k === K_ADDK) this.materialize(i);
     return this.vp[i]!;
+  }
+
+  /**
+   * Replaces the top entry (an i32) with `top + kv`, lazily (an ADDK entry) when opt; false when the
+   * caller must emit the addition itself.
+   */
+  private pushAddK(kv: number): boolean {
+    if (!this.opt) return false;
+    const i = this.len - 1;
+    const k = this.vk[i]!;
+    if (k === K_CONST) {
+      this.vv[i] = (this.vv[i]! + kv) | 0;
+      this.vt[i] = I32;
+      return true;
+    }
+    let src: number;
+    let local = -1;
+    if (k === K_LOCAL) {
+      local = this.vv[i]!;
+      src = this.localPos[local]!;
+    } else if (k === K_SLOT) src = this.vp[i]!;
+    else {
+      src = this.vv[i]!;
+      local = this.vl[i]!;
+      kv = (kv + this.vh[i]!) | 0;
+    }
+    this.len--;
+    this.pushEntry(K_ADDK, I32, src, kv);
+    this.vl[i] = local;
+    return true;
   }
 
   /** Pops the top entry and returns the slot to read it from. */
@@ -605,6 +654,7 @@ class Lowerer {
   private takeCond(): number[] {
     const top = this.len - 1;
     this.tailStart = -1;
+    if (this.vk[top] === K_ADDK) this.materialize(top);
     if (this.opt && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT &&
         this.code[this.lastDstAt] === this.vp[top]) {
       const op = this.code[this.lastStart]!;
@@ -1072,7 +1122,13 @@ class Lowerer {
           this.emit(constForm as Op, a, imm, ir.offset, k);
           return;
         }
-        if (fold) {
+        if (this.opt && this.vk[top - 1] === K_ADDK) {
+          // the address is a lazy x + k: fold it (the value, computed above it, cannot change x)
+          v = this.operand(top);
+          a = this.vv[top - 1]!;
+          k = this.vh[top - 1]!;
+          this.len -= 2;
+        } else if (fold) {
           // the add's only source is a local or the address entry's own slot; a constant value is
           // written to its own slot, above both
           [a, k] = this.takeAddK();
@@ -1139,7 +1195,7 @@ class Lowerer {
     const c = this.code;
     const s = this.lastStart;
     const shOp = c[s]!;
-    const shift = shOp === Op.i32_rotl_k ? 0 : shOp === Op.i32_shl_k ? 1 : shOp === Op.i32_shr_u_k ? 2 : shOp === Op.i32_shr_s_k ? 3 : -1;
+    const shift = SHIFT_CODE.get(shOp) ?? -1;
     if (shift < 0) return false;
     const top = this.len - 1;
     const r = c[this.lastDstAt]!;
@@ -1149,6 +1205,22 @@ class Lowerer {
     else return false;
     const x = c[s + 2]!;
     const k = c[s + 3]! & 31;
+    const bin = op === W.i32_add ? 0 : op === W.i32_xor ? 1 : op === W.i32_or ? 2 : 3;
+    const p = this.prevStart;
+    const shift1 = !shTop || p < 0 || p + 4 !== s ? -1 : SHIFT_CODE.get(c[p]!) ?? -1;
+    if (shift1 >= 0 && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === c[p + 1] && c[p + 1] !== x) {
+      // the other operand is a shift just before this one, into the temporary below: shift both here
+      // (the temporary is read by nothing else: it is the stack entry this instruction consumes)
+      const x1 = c[p + 2]!;
+      const k1 = c[p + 3]! & 31;
+      c.length = p;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.prevStart = -1;
+      this.len -= 2;
+      this.emitD(Op.i32_shsh, this.push(I32), x1, k1, x, k, bin * 16 + shift1 * 4 + shift);
+      return true;
+    }
     c.length = s;
     this.lastStart = -1;
     this.lastDstAt = -1;
@@ -1160,7 +1232,6 @@ class Lowerer {
       a = this.pop();
       this.len--;
     }
-    const bin = op === W.i32_add ? 0 : op === W.i32_xor ? 1 : op === W.i32_or ? 2 : 3;
     this.emitD(Op.i32_binsh, this.push(I32), a, x, k, bin * 4 + shift);
     return true;
   }
@@ -1177,6 +1248,10 @@ class Lowerer {
   }
 
   private address(i: number): [number, number] {
+    if (this.vk[i] === K_ADDK) {
+      this.len--;
+      return [this.vv[i]!, this.vh[i]!];
+    }
     if (this.isAddK(i)) {
       const res = this.takeAddK();
       this.len--;
@@ -1323,6 +1398,26 @@ class Lowerer {
   private simpleOp(op: number, [iop, inputs, result]: [Op, number, number]): void {
     if (inputs === 2) {
       const k = KFORM.get(op);
+      if ((op === W.i32_add || op === W.i32_sub) && this.topIsConst(I32)) {
+        const kv = this.vv[this.len - 1]!;
+        this.len--;
+        if (this.pushAddK(op === W.i32_add ? kv : -kv | 0)) return;
+        this.len++;
+      }
+      if (op === W.i32_add && this.opt && this.vk[this.len - 2] === K_CONST) {
+        // k + x, x a local (or a lazy sum of one): the same as x + k. (Not for x in its own slot: that
+        // slot lies above the result's and would not stay reserved.)
+        const top = this.len - 1;
+        const tk = this.vk[top];
+        if (tk === K_LOCAL || (tk === K_ADDK && this.vl[top]! >= 0)) {
+          const local = tk === K_LOCAL ? this.vv[top]! : this.vl[top]!;
+          const kv = tk === K_LOCAL ? this.vv[top - 1]! : (this.vv[top - 1]! + this.vh[top]!) | 0;
+          this.len -= 2;
+          this.pushEntry(K_ADDK, I32, this.localPos[local]!, kv);
+          this.vl[this.len - 1] = local;
+          return;
+        }
+      }
       if (k !== undefined && this.topIsConst(I32)) {
         const kv = this.vv[this.len - 1]!;
         this.len--;
@@ -1458,7 +1553,7 @@ class Lowerer {
       return;
     }
     let others = false;
-    for (let i = 0; i < top; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) others = true;
+    for (let i = 0; i < top; i++) if (this.reads(i, x)) others = true;
     if (this.opt && !others && this.vk[top] === K_SLOT && this.lastDstAt >= 0 &&
         this.code[this.lastDstAt] === this.vp[top]) {
       // Rewrite the producer's destination to the local.

@@ -82,6 +82,10 @@ export const enum Op {
   // barrel shifter: d a x k kind -> d = a OP shift(x, k), kind = op * 4 + shift
   // (op: 0 add, 1 xor, 2 or, 3 and; shift: 0 rotl, 1 shl, 2 shr_u, 3 shr_s). Hashes and ciphers.
   i32_binsh,
+  // both operands shifted or rotated by constants, computed just before: d x k1 y k2 kind ->
+  // d = shift1(x, k1) OP shift2(y, k2), kind = op * 16 + shift1 * 4 + shift2 (codes as for i32_binsh).
+  // Funnel shifts (`(x << 8) | (y >>> 24)`: unaligned memcpy) and sums of rotations (SHA-2's sigmas).
+  i32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
 
   // ---- i64 (two words: low at +0, high at +1) ----
