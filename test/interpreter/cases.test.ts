@@ -141,6 +141,19 @@ const cases: Case[] = [
     want: [0x654321ab, ((0x87654321 >> 4) + (0x579bde03)) | 0, (0x87654321 << 1) & (0x87654321 >> 1),
       (((0xabcdef01 >>> 2) | (0xabcdef01 << 30)) ^ ((0xabcdef01 >>> 13) | (0xabcdef01 << 19)) ^ ((0xabcdef01 >>> 22) | (0xabcdef01 << 10))) | 0,
       ((0x87654321 << 8) | ((0x87654321 << 8) >>> 4)) | 0] },
+  { name: 'scaled index plus a constant folded into loads (wrapping shift and sum)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\00\\00\\00\\02\\00\\00\\00\\03") (data (i32.const 22) "\\f0\\3f")',
+    func: `(param i32) (result i32 i32 f64)
+      (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const -4)))
+      (i32.load (i32.add (i32.const 4) (i32.shl (i32.const 1) (i32.const 2))))
+      (f64.load offset=16 (i32.add (i32.shl (i32.and (local.get 0) (i32.const 1)) (i32.const 3)) (i32.const -8)))`,
+    args: [0x40000001], want: [2, 3, 1] },
+  { name: 'calls of a function whose locals need zeroing (the prologue done by the call)',
+    extra: `(func $acc (param i32) (result i32) (local i32 i32)
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (if (local.get 0) (then (local.set 1 (call $acc (i32.sub (local.get 0) (i32.const 1))))))
+      (i32.add (i32.add (local.get 1) (local.get 2)) (i32.const 1)))`,
+    func: '(param i32) (result i32) (call $acc (local.get 0))', args: [5], want: [6] },
   { name: 'chained i32 adds (both orders, wrapping)',
     func: '(param i32 i32 i32) (result i32 i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))',
     args: [0x7fffffff, 0x7fffffff, 5], want: [3, 3] },

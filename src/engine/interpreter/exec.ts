@@ -208,6 +208,12 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         code = callee.code;
         fp = nfp;
         pc = 0;
+        if (code[0] === Op.zero) {
+          // the callee's prologue (zeroing locals read before written) done here: one dispatch less
+          // per call of such a function (recursive C code: an accumulator local)
+          for (let i = nfp + code[1]!, e = nfp + code[2]!; i < e; i++) s32[i] = 0;
+          pc = 3;
+        }
         continue;
       }
       case Op.call_slow:
@@ -655,17 +661,17 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
       }
       case Op.load32_x: {
-        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        const ea = (((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + code[pc + 5]!) >>> 0) + code[pc + 4]!;
         if (ea > memLen - 4) throw oob();
         s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
-        pc += 5;
+        pc += 6;
         continue;
       }
       case Op.loadf64_x: {
-        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        const ea = (((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + code[pc + 5]!) >>> 0) + code[pc + 4]!;
         if (ea > memLen - 8) throw oob();
         sf64[(fp + code[pc + 1]!) >> 1] = dv.getFloat64(ea, true);
-        pc += 5;
+        pc += 6;
         continue;
       }
       case Op.store32_v: {

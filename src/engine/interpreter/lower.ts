@@ -1078,18 +1078,22 @@ class Lowerer {
       if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64)) {
         if (this.fuseAddLoad(load[0], load[1], ir.offset)) return;
         const top = this.len - 1;
+        const vk = this.vk[top];
         if (this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 &&
-            this.vk[top] === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) {
-          // the shifted index is a temporary only the load reads: scale it in the load
+            ((vk === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) ||
+             (vk === K_ADDK && this.vl[top] === -1 && this.code[this.lastDstAt] === this.vv[top]))) {
+          // the shifted index (plus maybe a constant: a table's base) is a temporary only the load
+          // reads: scale it in the load
           const c = this.code;
           const s = this.lastStart;
           const a = c[s + 2]!;
           const sh = c[s + 3]! & 31;
+          const k = vk === K_ADDK ? this.vh[top]! : 0;
           c.length = s;
           this.lastStart = -1;
           this.lastDstAt = -1;
           this.len--;
-          this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset);
+          this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset, k);
           return;
         }
       }
