@@ -154,6 +154,25 @@ const cases: Case[] = [
       (if (local.get 0) (then (local.set 1 (call $acc (i32.sub (local.get 0) (i32.const 1))))))
       (i32.add (i32.add (local.get 1) (local.get 2)) (i32.const 1)))`,
     func: '(param i32) (result i32) (call $acc (local.get 0))', args: [5], want: [6] },
+  { name: 'a load stored at once is a memory-to-memory copy (every width, overlapping, NaN bits kept)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c") (data (i32.const 32) "\\01\\00\\00\\00\\00\\00\\f4\\7f")',
+    func: `(param i32) (result i64 i64 i32 i64) (local i32)
+      (i64.store offset=2 (local.get 0) (i64.load (local.get 0)))
+      (i64.load (i32.const 0))
+      (f64.store (i32.const 40) (f64.load (i32.const 32)))
+      (i64.load (i32.const 40))
+      (i32.store8 (i32.const 16) (i32.load8_s (i32.const 7)))
+      (i32.store16 (i32.const 17) (i32.load16_u (i32.const 2)))
+      (i32.store (i32.add (local.get 0) (i32.const 20)) (i32.load (i32.add (local.get 0) (i32.const 4))))
+      (i32.load (i32.const 16))
+      (i64.load offset=8 (i32.const 8))`,
+    args: [0],
+    want: [0x0605040302010201n, 0x7ff4000000000001n, 0x00020106, 0x0605040300020106n] },
+  { name: 'a memory-to-memory copy traps on its load before its store',
+    extra: '(memory 1)',
+    func: `(param i32) (result i32) (i32.store (i32.const 0) (i32.const 5))
+      (i32.store (i32.const 0) (i32.load (local.get 0))) (i32.load (i32.const 0))`,
+    args: [65534], want: 'out of bounds memory access' },
   { name: 'chained i32 adds (both orders, wrapping)',
     func: '(param i32 i32 i32) (result i32 i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))',
     args: [0x7fffffff, 0x7fffffff, 5], want: [3, 3] },

@@ -660,6 +660,22 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
+      case Op.copy_mm: {
+        const n = code[pc + 1]!;
+        const sa = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (sa > memLen - n) throw oob();
+        const da = ((s32[fp + code[pc + 5]!]! + code[pc + 7]!) >>> 0) + code[pc + 6]!;
+        if (da > memLen - n) throw oob();
+        if (n === 8) {
+          const lo = dv.getInt32(sa, true);
+          dv.setInt32(da + 4, dv.getInt32(sa + 4, true), true);
+          dv.setInt32(da, lo, true);
+        } else if (n === 4) dv.setInt32(da, dv.getInt32(sa, true), true);
+        else if (n === 1) u8[da] = u8[sa]!;
+        else dv.setInt16(da, dv.getInt16(sa, true), true);
+        pc += 8;
+        continue;
+      }
       case Op.load32_x: {
         const ea = (((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + code[pc + 5]!) >>> 0) + code[pc + 4]!;
         if (ea > memLen - 4) throw oob();

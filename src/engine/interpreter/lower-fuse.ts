@@ -7,6 +7,19 @@ import { Op as W } from '../../binary/opcodes.js';
 import { F64, I32, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES } from './lower-base.js';
 import { Op } from './ops.js';
 
+/**
+ * Bytes a load (op `load`) and a store (op `store`) of its value copy unchanged, or 0 when the pair
+ * changes the value (a sign extension is invisible to the narrow store of the same width).
+ */
+function copyWidth(load: number, store: number): number {
+  if (store === Op.store64) return load === Op.load64 ? 8 : 0;
+  if (store === Op.storef64) return load === Op.loadf64 ? 8 : 0;
+  if (store === Op.store32) return load === Op.load32 ? 4 : 0;
+  if (store === Op.store16) return load === Op.load16_u || load === Op.load16_s ? 2 : 0;
+  if (store === Op.store8) return load === Op.load8_u || load === Op.load8_s ? 1 : 0;
+  return 0;
+}
+
 /** Memory access and superinstruction selection. */
 export abstract class LowerFuse extends LowerBase {
   /** A load or store (wasm op `op`); false when op is neither. */
@@ -55,6 +68,24 @@ export abstract class LowerFuse extends LowerBase {
         let k = 0;
         let v: number;
         const top = this.len - 1;
+        const n = this.opt && this.vk[top] === K_SLOT && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 &&
+          this.code[this.lastDstAt] === this.vp[top] ? copyWidth(this.code[this.lastStart]!, store) : 0;
+        if (n > 0) {
+          // the value is the load just emitted, into a temporary nothing else reads: copy memory to
+          // memory (the load's bounds check still comes first, as its trap must)
+          const c = this.code;
+          const s = this.lastStart;
+          const sa = c[s + 2]!;
+          const soff = c[s + 3]!;
+          const sk = c[s + 4]!;
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(Op.copy_mm, n, sa, soff, sk, a, ir.offset, k);
+          return true;
+        }
         const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
         if (this.opt && constForm >= 0 && this.vk[top] === K_CONST) {
           // a constant value goes into the instruction (i32/f32 bits, or an i64's low word)

@@ -66,6 +66,9 @@ export const enum Op {
   // an address computed into a local and used at once (`local.tee x (i32.add ..)` then a load from x):
   // d t a b off -> t = a + b (or a + k), d = load at (t + off)
   load32_add, load32_addk, loadf64_add, loadf64_addk,
+  // a load whose value only a store writes back (memcpy/memmove loops): n a aoff ak b boff bk ->
+  // copy n (1, 2, 4 or 8) bytes from ((a + ak) mod 2^32) + aoff to ((b + bk) mod 2^32) + boff
+  copy_mm,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
