@@ -173,6 +173,18 @@ const cases: Case[] = [
     func: `(param i32) (result i32) (i32.store (i32.const 0) (i32.const 5))
       (i32.store (i32.const 0) (i32.load (local.get 0))) (i32.load (i32.const 0))`,
     args: [65534], want: 'out of bounds memory access' },
+  { name: 'a constant byte stored through a pointer that then advances (marking loop, stride = the pointer)',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32)
+      (local.set 2 (local.get 0))
+      (loop $l
+        (i32.store8 offset=1 (local.get 2) (i32.const 7))
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (br_if $l (i32.lt_u (local.get 2) (i32.const 20))))
+      (i32.store8 (local.get 1) (i32.const 9))
+      (local.set 1 (i32.add (local.get 1) (local.get 1)))
+      (i32.load (i32.const 4)) (i32.load (i32.const 8)) (local.get 2) (local.get 1)`,
+    args: [0, 3], want: [0x07000007, 0x00070000, 21, 6] },
   { name: 'chained i32 adds (both orders, wrapping)',
     func: '(param i32 i32 i32) (result i32 i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))',
     args: [0x7fffffff, 0x7fffffff, 5], want: [3, 3] },

@@ -704,6 +704,15 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
+      case Op.store8_v_inc: {
+        const a = fp + code[pc + 1]!;
+        const ea = ((s32[a]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        u8[ea] = code[pc + 2]!;
+        s32[a] = (s32[a]! + s32[fp + code[pc + 5]!]!) | 0;
+        pc += 6;
+        continue;
+      }
       case Op.store16_v: {
         const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 2) throw oob();

@@ -4,7 +4,7 @@
 
 import type { InstrReader } from '../../binary/instr.js';
 import { Op as W } from '../../binary/opcodes.js';
-import { F64, I32, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES } from './lower-base.js';
+import { F64, I32, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES, opLength } from './lower-base.js';
 import { Op } from './ops.js';
 
 /**
@@ -22,6 +22,27 @@ function copyWidth(load: number, store: number): number {
 
 /** Memory access and superinstruction selection. */
 export abstract class LowerFuse extends LowerBase {
+  /**
+   * After the `i32.add` just emitted got local slot x as its destination: when it is `x = x + b` and
+   * the instruction before it stores a constant byte at x (`p[0] = 1; p += step`), both become one
+   * store8_v_inc. The store's bounds check still comes first.
+   */
+  protected fusePostInc(x: number): void {
+    const c = this.code;
+    const s = this.lastStart;
+    const p = this.prevStart;
+    if (!this.opt || s < 0 || p < 0 || p + 5 !== s || s + 4 !== c.length || c[s] !== Op.i32_add || c[s + 1] !== x ||
+        c[s + 2] !== x || c[p] !== Op.store8_v || c[p + 1] !== x) return;
+    const b = c[s + 3]!;
+    c.length = s;
+    c[p] = Op.store8_v_inc;
+    c.push(b);
+    opLength[Op.store8_v_inc] = 6;
+    this.lastStart = p;
+    this.prevStart = -1;
+    this.lastDstAt = -1;
+  }
+
   /** A load or store (wasm op `op`); false when op is neither. */
   protected memAccess(op: number, ir: InstrReader): boolean {
     const load = LOADS.get(op);

@@ -904,6 +904,7 @@ class Lowerer extends LowerFuse {
       // The instruction just emitted writes a local, not a stack slot: it is no longer a producer a
       // later peephole could rewrite.
       this.lastDstAt = -1;
+      this.fusePostInc(dst);
     }
   }
 

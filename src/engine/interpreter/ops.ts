@@ -63,6 +63,8 @@ export const enum Op {
   load8_s_64, load8_u_64, load16_s_64, load16_u_64, load32_s_64, load32_u_64,
   store32, store64, storef64, store8, store16,
   store32_v, store8_v, store16_v, // a imm off k   (a constant value: no instruction to materialise it)
+  // store8_v then `a = a + b` (a local pointer advanced by a stride: marking loops): a imm off k b
+  store8_v_inc,
   // an address computed into a local and used at once (`local.tee x (i32.add ..)` then a load from x):
   // d t a b off -> t = a + b (or a + k), d = load at (t + off)
   load32_add, load32_addk, loadf64_add, loadf64_addk,
