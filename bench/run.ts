@@ -40,7 +40,7 @@ const sections: Section[] = [
   },
   {
     name: 'programs',
-    what: 'CPU-bound C programs (bench/programs) on the interpreter vs V8 WebAssembly vs native, and under --jitless (targets: interpreter geomean <= 20x V8, none > 60x); options: node dist/bench/programs.js --help',
+    what: 'CPU-bound C programs (bench/programs) on the interpreter vs V8 WebAssembly vs native, and under --jitless at work scale 1/20 (targets: interpreter geomean <= 20x V8, none > 60x); options: see the head of bench/programs.ts',
     script: 'programs.js',
   },
   {

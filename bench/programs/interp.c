@@ -3,6 +3,7 @@
  * Stresses: br_table (switch), unpredictable indirect-style branches,
  * i32 loads/stores on a small stack and locals array. */
 #include <stdio.h>
+#include "scale.h"
 
 enum {
     OP_PUSH,  /* push imm */
@@ -63,7 +64,7 @@ static const Insn program[] = {
 };
 
 int main(void) {
-    volatile int outer = 2000, inner = 5000;
+    volatile int outer = (int)scaled(2000), inner = 5000;
     int locals[8] = {0, 0, 0, outer, inner, 0, 0, 0};
     unsigned r = run(program, locals);
     printf("interp %u\n", r);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scale.h"
 
 #define ARENA (1u << 20)
 #define ROUNDS 40
@@ -37,7 +38,7 @@ int main(void) {
     for (unsigned i = 0; i < ARENA; i++) a[i] = (unsigned char)(i * 2654435761u >> 24);
     memset(b, 0, ARENA);
     unsigned long long sum = 0;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0, rounds = (int)scaled(ROUNDS); r < rounds; r++) {
         for (int op = 0; op < OPS; op++) {
             unsigned n = pick_size();
             unsigned src = next() % (ARENA - n);

@@ -3,6 +3,7 @@
  * Bodies are generated from a fixed-seed xorshift PRNG. */
 #include <math.h>
 #include <stdio.h>
+#include "scale.h"
 
 #define NBODIES 24
 #define STEPS 280000
@@ -85,7 +86,7 @@ static double energy(void) {
 int main(void) {
     init();
     double e0 = energy();
-    for (int s = 0; s < STEPS; s++) step(DT);
+    for (int s = 0, steps = (int)scaled(STEPS); s < steps; s++) step(DT);
     double e1 = energy();
     printf("nbody %.9f %.9f\n", e0, e1);
     return 0;

@@ -3,6 +3,7 @@
  * Stresses: i32 compares/branches, unpredictable control flow, swaps, recursion. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "scale.h"
 
 #define N 1000000
 #define ROUNDS 10
@@ -47,7 +48,7 @@ int main(void) {
     int *a = malloc(sizeof(int) * N);
     if (!a) return 1;
     unsigned long long check = 0;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0, rounds = (int)scaled(ROUNDS); r < rounds; r++) {
         for (int i = 0; i < N; i++) a[i] = (int)(lcg() >> 1) % 10000000 - 5000000;
         qsort_range(a, 0, N - 1);
         for (int i = 1; i < N; i++) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scale.h"
 
 #define LIMIT 4000000u
 #define ROUNDS 40
@@ -24,7 +25,7 @@ int main(void) {
     unsigned char *buf = malloc(LIMIT + 1);
     if (!buf) return 1;
     unsigned long long total = 0;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0, rounds = (int)scaled(ROUNDS); r < rounds; r++) {
         /* vary the limit slightly each round so no round is redundant */
         unsigned limit = LIMIT - (unsigned)r * 997u;
         total = total * 31u + sieve(buf, limit);

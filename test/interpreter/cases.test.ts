@@ -130,6 +130,61 @@ const cases: Case[] = [
       (i32.add (i32.const 1) (i32.rotl (local.get 0) (i32.const 0)))`,
     args: [0x87654321 | 0, 5],
     want: [(((0x87654321 << 7) | (0x87654321 >>> 25)) ^ ((0x87654321 >>> 3) | (0x87654321 << 29))) | 0, 5 + 8, (0x76543210 | 5) | 0, 5, (0x87654321 + 1) | 0] },
+  { name: 'both operands shifted by constants (funnel shift, sums of rotations, a teed shift read by the other)',
+    func: `(param i32 i32) (result i32 i32 i32 i32 i32) (local i32)
+      (i32.or (i32.shl (local.get 0) (i32.const 8)) (i32.shr_u (local.get 1) (i32.const 24)))
+      (i32.add (i32.shr_s (local.get 0) (i32.const 4)) (i32.rotl (local.get 1) (i32.const 33)))
+      (i32.and (i32.shl (local.get 0) (i32.const 1)) (i32.shr_s (local.get 0) (i32.const 1)))
+      (i32.xor (i32.xor (i32.rotr (local.get 1) (i32.const 2)) (i32.rotr (local.get 1) (i32.const 13))) (i32.rotr (local.get 1) (i32.const 22)))
+      (i32.or (local.tee 2 (i32.shl (local.get 0) (i32.const 8))) (i32.shr_u (local.get 2) (i32.const 4)))`,
+    args: [0x87654321 | 0, 0xabcdef01 | 0],
+    want: [0x654321ab, ((0x87654321 >> 4) + (0x579bde03)) | 0, (0x87654321 << 1) & (0x87654321 >> 1),
+      (((0xabcdef01 >>> 2) | (0xabcdef01 << 30)) ^ ((0xabcdef01 >>> 13) | (0xabcdef01 << 19)) ^ ((0xabcdef01 >>> 22) | (0xabcdef01 << 10))) | 0,
+      ((0x87654321 << 8) | ((0x87654321 << 8) >>> 4)) | 0] },
+  { name: 'scaled index plus a constant folded into loads (wrapping shift and sum)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\00\\00\\00\\02\\00\\00\\00\\03") (data (i32.const 22) "\\f0\\3f")',
+    func: `(param i32) (result i32 i32 f64)
+      (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const -4)))
+      (i32.load (i32.add (i32.const 4) (i32.shl (i32.const 1) (i32.const 2))))
+      (f64.load offset=16 (i32.add (i32.shl (i32.and (local.get 0) (i32.const 1)) (i32.const 3)) (i32.const -8)))`,
+    args: [0x40000001], want: [2, 3, 1] },
+  { name: 'calls of a function whose locals need zeroing (the prologue done by the call)',
+    extra: `(func $acc (param i32) (result i32) (local i32 i32)
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (if (local.get 0) (then (local.set 1 (call $acc (i32.sub (local.get 0) (i32.const 1))))))
+      (i32.add (i32.add (local.get 1) (local.get 2)) (i32.const 1)))`,
+    func: '(param i32) (result i32) (call $acc (local.get 0))', args: [5], want: [6] },
+  { name: 'a load stored at once is a memory-to-memory copy (every width, overlapping, NaN bits kept)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c") (data (i32.const 32) "\\01\\00\\00\\00\\00\\00\\f4\\7f")',
+    func: `(param i32) (result i64 i64 i32 i64) (local i32)
+      (i64.store offset=2 (local.get 0) (i64.load (local.get 0)))
+      (i64.load (i32.const 0))
+      (f64.store (i32.const 40) (f64.load (i32.const 32)))
+      (i64.load (i32.const 40))
+      (i32.store8 (i32.const 16) (i32.load8_s (i32.const 7)))
+      (i32.store16 (i32.const 17) (i32.load16_u (i32.const 2)))
+      (i32.store (i32.add (local.get 0) (i32.const 20)) (i32.load (i32.add (local.get 0) (i32.const 4))))
+      (i32.load (i32.const 16))
+      (i64.load offset=8 (i32.const 8))`,
+    args: [0],
+    want: [0x0605040302010201n, 0x7ff4000000000001n, 0x00020106, 0x0605040300020106n] },
+  { name: 'a memory-to-memory copy traps on its load before its store',
+    extra: '(memory 1)',
+    func: `(param i32) (result i32) (i32.store (i32.const 0) (i32.const 5))
+      (i32.store (i32.const 0) (i32.load (local.get 0))) (i32.load (i32.const 0))`,
+    args: [65534], want: 'out of bounds memory access' },
+  { name: 'a constant byte stored through a pointer that then advances (marking loop, stride = the pointer)',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32)
+      (local.set 2 (local.get 0))
+      (loop $l
+        (i32.store8 offset=1 (local.get 2) (i32.const 7))
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (br_if $l (i32.lt_u (local.get 2) (i32.const 20))))
+      (i32.store8 (local.get 1) (i32.const 9))
+      (local.set 1 (i32.add (local.get 1) (local.get 1)))
+      (i32.load (i32.const 4)) (i32.load (i32.const 8)) (local.get 2) (local.get 1)`,
+    args: [0, 3], want: [0x07000007, 0x00070000, 21, 6] },
   { name: 'chained i32 adds (both orders, wrapping)',
     func: '(param i32 i32 i32) (result i32 i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))',
     args: [0x7fffffff, 0x7fffffff, 5], want: [3, 3] },
@@ -178,6 +233,33 @@ const cases: Case[] = [
   { name: 'an exception no frame catches ends the call as a trap',
     flags: ['--enable-exceptions'],
     extra: '(tag $e)', func: '(throw $e)', args: [], want: 'uncaught exception' },
+  { name: 'lazy x + k: folded into a store whose value changes x (the address uses the old x)',
+    extra: '(memory 1)',
+    func: `(param i32) (result i32 i32 i32)
+      (i32.store (i32.add (local.get 0) (i32.const 4)) (local.tee 0 (i32.const 100)))
+      (i32.load (i32.const 12)) (i32.load (i32.const 104)) (local.get 0)`,
+    args: [8], want: [100, 0, 100] },
+  { name: 'lazy x + k: k + x, chained sums (wrapping), folded into loads and stores',
+    extra: '(memory 1) (data (i32.const 16) "\\2a")',
+    func: `(param i32) (result i32 i32 i32)
+      (i32.store8 (i32.add (i32.const 20) (local.get 0)) (i32.const 7))
+      (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const -8)) (i32.const 20)))
+      (i32.load8_u offset=20 (i32.sub (i32.add (i32.const 0x7fffffff) (local.get 0)) (i32.const 0x7fffffff)))
+      (i32.add (i32.add (local.get 0) (i32.const 0x7fffffff)) (i32.const 0x7fffffff))`,
+    args: [4], want: [42, 7, 2] },
+  { name: 'lazy x + k: computed before x changes, as a value, a condition and a store address',
+    extra: '(memory 1)',
+    func: `(param i32) (result i32 i32 i32) (local i32)
+      (local.get 0) (i32.const 1) (i32.add)
+      (local.set 0 (i32.const 50))
+      (local.get 0) (i32.const 2) (i32.add) (local.tee 1)
+      (block $b (br_if $b (i32.add (local.get 1) (i32.const -52))) (local.set 1 (i32.const 9)))
+      (i32.store offset=8 (i32.add (local.get 1) (i32.const 4)) (i32.const 5))
+      (drop) (i32.load (i32.const 21)) (local.get 1)`,
+    args: [3], want: [4, 5, 9] },
+  { name: 'lazy x + k of the same local written back (x = x + k) and read below',
+    func: `(param i32) (result i32 i32) (local.get 0) (i32.const 3) (i32.add) (local.get 0) (i32.const 5) (i32.add) (local.set 0) (local.get 0)`,
+    args: [10], want: [13, 15] },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

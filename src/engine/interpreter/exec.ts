@@ -208,6 +208,12 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         code = callee.code;
         fp = nfp;
         pc = 0;
+        if (code[0] === Op.zero) {
+          // the callee's prologue (zeroing locals read before written) done here: one dispatch less
+          // per call of such a function (recursive C code: an accumulator local)
+          for (let i = nfp + code[1]!, e = nfp + code[2]!; i < e; i++) s32[i] = 0;
+          pc = 3;
+        }
         continue;
       }
       case Op.call_slow:
@@ -654,18 +660,34 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
+      case Op.copy_mm: {
+        const n = code[pc + 1]!;
+        const sa = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (sa > memLen - n) throw oob();
+        const da = ((s32[fp + code[pc + 5]!]! + code[pc + 7]!) >>> 0) + code[pc + 6]!;
+        if (da > memLen - n) throw oob();
+        if (n === 8) {
+          const lo = dv.getInt32(sa, true);
+          dv.setInt32(da + 4, dv.getInt32(sa + 4, true), true);
+          dv.setInt32(da, lo, true);
+        } else if (n === 4) dv.setInt32(da, dv.getInt32(sa, true), true);
+        else if (n === 1) u8[da] = u8[sa]!;
+        else dv.setInt16(da, dv.getInt16(sa, true), true);
+        pc += 8;
+        continue;
+      }
       case Op.load32_x: {
-        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        const ea = (((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + code[pc + 5]!) >>> 0) + code[pc + 4]!;
         if (ea > memLen - 4) throw oob();
         s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
-        pc += 5;
+        pc += 6;
         continue;
       }
       case Op.loadf64_x: {
-        const ea = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) >>> 0) + code[pc + 4]!;
+        const ea = (((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + code[pc + 5]!) >>> 0) + code[pc + 4]!;
         if (ea > memLen - 8) throw oob();
         sf64[(fp + code[pc + 1]!) >> 1] = dv.getFloat64(ea, true);
-        pc += 5;
+        pc += 6;
         continue;
       }
       case Op.store32_v: {
@@ -680,6 +702,15 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         if (ea >= memLen) throw oob();
         u8[ea] = code[pc + 2]!;
         pc += 5;
+        continue;
+      }
+      case Op.store8_v_inc: {
+        const a = fp + code[pc + 1]!;
+        const ea = ((s32[a]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea >= memLen) throw oob();
+        u8[ea] = code[pc + 2]!;
+        s32[a] = (s32[a]! + s32[fp + code[pc + 5]!]!) | 0;
+        pc += 6;
         continue;
       }
       case Op.store16_v: {
@@ -916,6 +947,36 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         }
         s32[fp + code[pc + 1]!] = v;
         pc += 6;
+        continue;
+      }
+      case Op.i32_shsh: {
+        const kind = code[pc + 6]!;
+        const x = s32[fp + code[pc + 2]!]!;
+        const k1 = code[pc + 3]!;
+        let u: number;
+        switch ((kind >> 2) & 3) {
+          case 0: u = (x << k1) | (x >>> ((32 - k1) & 31)); break;
+          case 1: u = x << k1; break;
+          case 2: u = x >>> k1; break;
+          default: u = x >> k1;
+        }
+        const y = s32[fp + code[pc + 4]!]!;
+        const k2 = code[pc + 5]!;
+        let v: number;
+        switch (kind & 3) {
+          case 0: v = (y << k2) | (y >>> ((32 - k2) & 31)); break;
+          case 1: v = y << k2; break;
+          case 2: v = y >>> k2; break;
+          default: v = y >> k2;
+        }
+        switch (kind >> 4) {
+          case 0: v = (u + v) | 0; break;
+          case 1: v = u ^ v; break;
+          case 2: v = u | v; break;
+          default: v = u & v;
+        }
+        s32[fp + code[pc + 1]!] = v;
+        pc += 7;
         continue;
       }
       case Op.i32_rotl_k: {

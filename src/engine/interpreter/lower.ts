@@ -7,8 +7,10 @@
 // stack describing where each value currently is:
 //   - SLOT:  in its own stack slot;
 //   - LOCAL: still in local x (a `local.get` emits nothing: its consumer reads the local directly);
-//   - CONST: a constant not yet written anywhere (consumers with an immediate form take it inline).
-// LOCAL entries are written to their own slots ("materialised") before anything can change the local
+//   - CONST: a constant not yet written anywhere (consumers with an immediate form take it inline);
+//   - ADDK:  `x + k` (i32, x a local or the entry's own slot), not yet computed: memory accesses fold it
+//            into their address (exactly: they compute ((x + k) mod 2^32) + offset), others compute it.
+// LOCAL and ADDK entries are written to their own slots ("materialised") before anything can change the local
 // (local.set/tee of that local) and at every control-flow boundary, so a lazy read never observes a
 // later write. Two peepholes remove most remaining dispatches:
 //   - `local.set x` right after the instruction that produced the value rewrites that instruction's
@@ -16,6 +18,10 @@
 //   - an i32 comparison (or eqz) consumed by `br_if`/`if` becomes one compare-and-branch instruction.
 // Branch targets are resolved to code positions; values carried by a branch are moved to the target
 // label's slots on the taken path only.
+//
+// The lowering is one class in three layers, by concern: lower-base.ts (tables, state, emission, the
+// virtual stack), lower-fuse.ts (memory accesses and superinstruction selection) and this file
+// (the function, control flow, calls, locals and the remaining instructions).
 
 import { CompileError } from '../../api/errors.js';
 import { InstrReader } from '../../binary/instr.js';
@@ -25,277 +31,23 @@ import { type FuncType, type Module, ValType } from '../../binary/types.js';
 import { typeId } from '../../runtime/store.js';
 import type { Lowered } from './func.js';
 import { Op, RARE_LEN } from './ops.js';
+import {
+  CTL_BLOCK, CTL_ELSE, CTL_FUNC, CTL_IF, CTL_LOOP, CTL_TRY, type Ctl, F64, I32, I64, K_ADDK, K_CONST, K_LOCAL, K_SLOT,
+  F32, KFORM, KFORM64, type LowerContext, NEGATE, SIMPLE, V128, cmpIndex, isRef, movOp, width,
+} from './lower-base.js';
+import { LowerFuse } from './lower-fuse.js';
 import { f64Const } from './stack.js';
 
-const I32 = ValType.i32;
-const I64 = ValType.i64;
-const F32 = ValType.f32;
-const F64 = ValType.f64;
-const V128 = ValType.v128;
-
-/** Words a value of type t takes on the value stack. */
-export function width(t: number): number {
-  return t === V128 ? 4 : 2;
-}
-
-function isRef(t: number): boolean {
-  return t === ValType.funcref || t === ValType.externref;
-}
-
-function movOp(t: number): Op {
-  return t === V128 ? Op.mov128 : isRef(t) ? Op.movref : t === F64 ? Op.movf64 : t === I64 ? Op.mov64 : Op.mov32;
-}
-
-/**
- * Length of each instruction as emitted (recorded by the lowering; -1 for br_table, whose length is
- * 4 + its target count), for disassembly in tools and tests.
- */
-export const opLength = new Int8Array(Op.count);
-
-/** Debug listing of lowered code: one `pc: op operands` line per instruction (names from `opNames`). */
-export function disassemble(code: Int32Array, opNames: readonly string[]): string {
-  const out: string[] = [];
-  let pc = 0;
-  while (pc < code.length) {
-    const op = code[pc]!;
-    const n = opLength[op] === -1 ? 4 + code[pc + 2]! : opLength[op]! || 1;
-    out.push(`${pc}: ${opNames[op] ?? op} ${Array.from(code.subarray(pc + 1, pc + n)).join(' ')}`);
-    pc += n;
-  }
-  return out.join('\n');
-}
-
-/** What the lowering needs to know about the module around a function. */
-export interface LowerContext {
-  module: Module;
-  features: number;
-  /** Type index of every function in the index space. */
-  funcTypes: number[];
-  importedFuncs: number;
-  /** Value type of every global in the index space. */
-  globalTypes: number[];
-  /** Whether each memory (index space) uses 64-bit addresses. */
-  memory64: boolean[];
-  /** Emit `fuel` at function entry and loop headers. */
-  instrument: boolean;
-  /** Copy propagation, destination rewriting and fused branches (off = one instruction per wasm op). */
-  optimize: boolean;
-}
-
-// Simple numeric instructions: wasm op -> [internal op, inputs, result type].
-const SIMPLE = new Map<number, [Op, number, number]>();
-function simple(wop: number, op: Op, inputs: number, result: number): void {
-  SIMPLE.set(wop, [op, inputs, result]);
-}
-simple(W.i32_eqz, Op.i32_eqz, 1, I32);
-for (const [w, o] of [
-  [W.i32_eq, Op.i32_eq], [W.i32_ne, Op.i32_ne], [W.i32_lt_s, Op.i32_lt_s], [W.i32_lt_u, Op.i32_lt_u],
-  [W.i32_gt_s, Op.i32_gt_s], [W.i32_gt_u, Op.i32_gt_u], [W.i32_le_s, Op.i32_le_s], [W.i32_le_u, Op.i32_le_u],
-  [W.i32_ge_s, Op.i32_ge_s], [W.i32_ge_u, Op.i32_ge_u],
-  [W.i32_add, Op.i32_add], [W.i32_sub, Op.i32_sub], [W.i32_mul, Op.i32_mul], [W.i32_div_s, Op.i32_div_s],
-  [W.i32_div_u, Op.i32_div_u], [W.i32_rem_s, Op.i32_rem_s], [W.i32_rem_u, Op.i32_rem_u], [W.i32_and, Op.i32_and],
-  [W.i32_or, Op.i32_or], [W.i32_xor, Op.i32_xor], [W.i32_shl, Op.i32_shl], [W.i32_shr_s, Op.i32_shr_s],
-  [W.i32_shr_u, Op.i32_shr_u], [W.i32_rotl, Op.i32_rotl], [W.i32_rotr, Op.i32_rotr],
-] as [number, Op][]) simple(w, o, 2, I32);
-for (const [w, o] of [
-  [W.i32_clz, Op.i32_clz], [W.i32_ctz, Op.i32_ctz], [W.i32_popcnt, Op.i32_popcnt],
-  [W.i32_extend8_s, Op.i32_extend8_s], [W.i32_extend16_s, Op.i32_extend16_s],
-] as [number, Op][]) simple(w, o, 1, I32);
-simple(W.i64_eqz, Op.i64_eqz, 1, I32);
-for (const [w, o] of [
-  [W.i64_eq, Op.i64_eq], [W.i64_ne, Op.i64_ne], [W.i64_lt_s, Op.i64_lt_s], [W.i64_lt_u, Op.i64_lt_u],
-  [W.i64_gt_s, Op.i64_gt_s], [W.i64_gt_u, Op.i64_gt_u], [W.i64_le_s, Op.i64_le_s], [W.i64_le_u, Op.i64_le_u],
-  [W.i64_ge_s, Op.i64_ge_s], [W.i64_ge_u, Op.i64_ge_u],
-] as [number, Op][]) simple(w, o, 2, I32);
-for (const [w, o] of [
-  [W.i64_clz, Op.i64_clz], [W.i64_ctz, Op.i64_ctz], [W.i64_popcnt, Op.i64_popcnt],
-  [W.i64_extend8_s, Op.i64_extend8_s], [W.i64_extend16_s, Op.i64_extend16_s], [W.i64_extend32_s, Op.i64_extend32_s],
-] as [number, Op][]) simple(w, o, 1, I64);
-for (const [w, o] of [
-  [W.i64_add, Op.i64_add], [W.i64_sub, Op.i64_sub], [W.i64_mul, Op.i64_mul], [W.i64_div_s, Op.i64_div_s],
-  [W.i64_div_u, Op.i64_div_u], [W.i64_rem_s, Op.i64_rem_s], [W.i64_rem_u, Op.i64_rem_u], [W.i64_and, Op.i64_and],
-  [W.i64_or, Op.i64_or], [W.i64_xor, Op.i64_xor], [W.i64_shl, Op.i64_shl], [W.i64_shr_s, Op.i64_shr_s],
-  [W.i64_shr_u, Op.i64_shr_u], [W.i64_rotl, Op.i64_rotl], [W.i64_rotr, Op.i64_rotr],
-] as [number, Op][]) simple(w, o, 2, I64);
-for (const [w, o] of [
-  [W.f32_eq, Op.f32_eq], [W.f32_ne, Op.f32_ne], [W.f32_lt, Op.f32_lt], [W.f32_gt, Op.f32_gt], [W.f32_le, Op.f32_le],
-  [W.f32_ge, Op.f32_ge], [W.f64_eq, Op.f64_eq], [W.f64_ne, Op.f64_ne], [W.f64_lt, Op.f64_lt], [W.f64_gt, Op.f64_gt],
-  [W.f64_le, Op.f64_le], [W.f64_ge, Op.f64_ge],
-] as [number, Op][]) simple(w, o, 2, I32);
-for (const [w, o] of [
-  [W.f32_abs, Op.f32_abs], [W.f32_neg, Op.f32_neg], [W.f32_ceil, Op.f32_ceil], [W.f32_floor, Op.f32_floor],
-  [W.f32_trunc, Op.f32_trunc], [W.f32_nearest, Op.f32_nearest], [W.f32_sqrt, Op.f32_sqrt],
-] as [number, Op][]) simple(w, o, 1, F32);
-for (const [w, o] of [
-  [W.f32_add, Op.f32_add], [W.f32_sub, Op.f32_sub], [W.f32_mul, Op.f32_mul], [W.f32_div, Op.f32_div],
-  [W.f32_min, Op.f32_min], [W.f32_max, Op.f32_max], [W.f32_copysign, Op.f32_copysign],
-] as [number, Op][]) simple(w, o, 2, F32);
-for (const [w, o] of [
-  [W.f64_abs, Op.f64_abs], [W.f64_neg, Op.f64_neg], [W.f64_ceil, Op.f64_ceil], [W.f64_floor, Op.f64_floor],
-  [W.f64_trunc, Op.f64_trunc], [W.f64_nearest, Op.f64_nearest], [W.f64_sqrt, Op.f64_sqrt],
-] as [number, Op][]) simple(w, o, 1, F64);
-for (const [w, o] of [
-  [W.f64_add, Op.f64_add], [W.f64_sub, Op.f64_sub], [W.f64_mul, Op.f64_mul], [W.f64_div, Op.f64_div],
-  [W.f64_min, Op.f64_min], [W.f64_max, Op.f64_max], [W.f64_copysign, Op.f64_copysign],
-] as [number, Op][]) simple(w, o, 2, F64);
-for (const [w, o, r] of [
-  [W.i32_trunc_f32_s, Op.i32_trunc_f32_s, I32], [W.i32_trunc_f32_u, Op.i32_trunc_f32_u, I32],
-  [W.i32_trunc_f64_s, Op.i32_trunc_f64_s, I32], [W.i32_trunc_f64_u, Op.i32_trunc_f64_u, I32],
-  [W.i64_extend_i32_s, Op.i64_extend_i32_s, I64], [W.i64_extend_i32_u, Op.i64_extend_i32_u, I64],
-  [W.i64_trunc_f32_s, Op.i64_trunc_f32_s, I64], [W.i64_trunc_f32_u, Op.i64_trunc_f32_u, I64],
-  [W.i64_trunc_f64_s, Op.i64_trunc_f64_s, I64], [W.i64_trunc_f64_u, Op.i64_trunc_f64_u, I64],
-  [W.f32_convert_i32_s, Op.f32_convert_i32_s, F32], [W.f32_convert_i32_u, Op.f32_convert_i32_u, F32],
-  [W.f32_convert_i64_s, Op.f32_convert_i64_s, F32], [W.f32_convert_i64_u, Op.f32_convert_i64_u, F32],
-  [W.f32_demote_f64, Op.f32_demote_f64, F32],
-  [W.f64_convert_i32_s, Op.f64_convert_i32_s, F64], [W.f64_convert_i32_u, Op.f64_convert_i32_u, F64],
-  [W.f64_convert_i64_s, Op.f64_convert_i64_s, F64], [W.f64_convert_i64_u, Op.f64_convert_i64_u, F64],
-  [W.f64_promote_f32, Op.f64_promote_f32, F64],
-  [W.i32_trunc_sat_f32_s, Op.i32_trunc_sat_f32_s, I32], [W.i32_trunc_sat_f32_u, Op.i32_trunc_sat_f32_u, I32],
-  [W.i32_trunc_sat_f64_s, Op.i32_trunc_sat_f64_s, I32], [W.i32_trunc_sat_f64_u, Op.i32_trunc_sat_f64_u, I32],
-  [W.i64_trunc_sat_f32_s, Op.i64_trunc_sat_f32_s, I64], [W.i64_trunc_sat_f32_u, Op.i64_trunc_sat_f32_u, I64],
-  [W.i64_trunc_sat_f64_s, Op.i64_trunc_sat_f64_s, I64], [W.i64_trunc_sat_f64_u, Op.i64_trunc_sat_f64_u, I64],
-] as [number, Op, number][]) simple(w, o, 1, r);
-
-// i32 binary ops with an immediate form (constant right operand).
-const KFORM = new Map<number, Op>([
-  [W.i32_add, Op.i32_add_k], [W.i32_mul, Op.i32_mul_k], [W.i32_and, Op.i32_and_k], [W.i32_or, Op.i32_or_k],
-  [W.i32_xor, Op.i32_xor_k], [W.i32_shl, Op.i32_shl_k], [W.i32_shr_s, Op.i32_shr_s_k], [W.i32_shr_u, Op.i32_shr_u_k],
-  [W.i32_rotl, Op.i32_rotl_k],
-  [W.i32_eq, Op.i32_eq_k], [W.i32_ne, Op.i32_ne_k], [W.i32_lt_s, Op.i32_lt_s_k], [W.i32_lt_u, Op.i32_lt_u_k],
-  [W.i32_gt_s, Op.i32_gt_s_k], [W.i32_gt_u, Op.i32_gt_u_k], [W.i32_le_s, Op.i32_le_s_k], [W.i32_le_u, Op.i32_le_u_k],
-  [W.i32_ge_s, Op.i32_ge_s_k], [W.i32_ge_u, Op.i32_ge_u_k],
-]);
-
-// i64 binary ops with an immediate form: [op, count-like (the immediate is a shift count)]
-const KFORM64 = new Map<number, [Op, boolean]>([
-  [W.i64_mul, [Op.i64_mul_k, false]], [W.i64_and, [Op.i64_and_k, false]], [W.i64_or, [Op.i64_or_k, false]],
-  [W.i64_xor, [Op.i64_xor_k, false]], [W.i64_shl, [Op.i64_shl_k, true]], [W.i64_shr_s, [Op.i64_shr_s_k, true]],
-  [W.i64_shr_u, [Op.i64_shr_u_k, true]], [W.i64_rotl, [Op.i64_rotl_k, true]],
-]);
-
-// Comparisons that fuse with a following branch: compare op -> index 0..9 (eq ne lt_s lt_u gt_s gt_u
-// le_s le_u ge_s ge_u), for the register and the immediate forms.
-function cmpIndex(op: number): number {
-  if (op >= Op.i32_eq && op <= Op.i32_ge_u) return op - Op.i32_eq;
-  if (op >= Op.i32_eq_k && op <= Op.i32_ge_u_k) return op - Op.i32_eq_k;
-  return -1;
-}
-/** The comparison that is true exactly when comparison i is false. */
-const NEGATE = [1, 0, 8, 9, 6, 7, 4, 5, 2, 3];
-
-// Memory instructions: wasm op -> [internal op, result type (0 for stores)].
-const LOADS = new Map<number, [Op, number]>([
-  [W.i32_load, [Op.load32, I32]], [W.i64_load, [Op.load64, I64]], [W.f32_load, [Op.load32, F32]],
-  [W.f64_load, [Op.loadf64, F64]], [W.i32_load8_s, [Op.load8_s, I32]], [W.i32_load8_u, [Op.load8_u, I32]],
-  [W.i32_load16_s, [Op.load16_s, I32]], [W.i32_load16_u, [Op.load16_u, I32]],
-  [W.i64_load8_s, [Op.load8_s_64, I64]], [W.i64_load8_u, [Op.load8_u_64, I64]],
-  [W.i64_load16_s, [Op.load16_s_64, I64]], [W.i64_load16_u, [Op.load16_u_64, I64]],
-  [W.i64_load32_s, [Op.load32_s_64, I64]], [W.i64_load32_u, [Op.load32_u_64, I64]],
-]);
-const STORES = new Map<number, Op>([
-  [W.i32_store, Op.store32], [W.i64_store, Op.store64], [W.f32_store, Op.store32], [W.f64_store, Op.storef64],
-  [W.i32_store8, Op.store8], [W.i32_store16, Op.store16], [W.i64_store8, Op.store8], [W.i64_store16, Op.store16],
-  [W.i64_store32, Op.store32],
-]);
-
-const K_SLOT = 0;
-const K_LOCAL = 1;
-const K_CONST = 2;
-
-const CTL_BLOCK = 0;
-const CTL_LOOP = 1;
-const CTL_IF = 2;
-const CTL_ELSE = 3;
-const CTL_FUNC = 4;
-/** exception handling (legacy proposal): try, then its catch blocks */
-const CTL_TRY = 5;
-
-interface Ctl {
-  kind: number;
-  /** Virtual-stack height below the block's parameters. */
-  height: number;
-  params: readonly number[];
-  results: readonly number[];
-  /** Word offset of the label's first value slot. */
-  base: number;
-  /** Loop: the header's code position. */
-  start: number;
-  /** Code positions holding forward branch targets, patched at `end`. */
-  fixups: number[];
-  /** if: the position holding the jump-to-else target, until `else` or `end` binds it. */
-  elseFixup: number;
-  /** Pushed inside unreachable code: nothing is emitted for it. */
-  dead: boolean;
-  /** Whether the code before `else` could fall through (for the reachability after `end`). */
-  thenFell: boolean;
-  /** try: code position where the protected range starts; -1 for other blocks. */
-  tryStart: number;
-  /** try: where the protected range ended (the first catch/delegate), or -1 while in the body. */
-  tryEnd: number;
-  /** try: how many try blocks enclose this one. */
-  tryDepth: number;
-}
+export { type LowerContext, disassemble, opLength, width } from './lower-base.js';
 
 /** Lowers function `funcIndex` (in the index space) of the module. */
 export function lowerFunction(ctx: LowerContext, funcIndex: number): Lowered {
   return new Lowerer(ctx, funcIndex).run();
 }
 
-class Lowerer {
-  private readonly ctx: LowerContext;
-  private readonly m: Module;
-  private readonly type: FuncType;
-  private readonly body: Uint8Array;
-  private readonly opt: boolean;
-
-  private code: number[] = [];
-  // locals
-  private localType: number[] = [];
-  private localPos: number[] = [];
-  private localsEnd = 0;
-  // virtual stack
-  private vk: number[] = [];
-  private vt: number[] = [];
-  private vv: number[] = []; // local index, or the constant's low word
-  private vh: number[] = []; // the constant's high word
-  private vp: number[] = []; // own slot
-  private len = 0;
-  private maxWords = 0;
-  // control
-  private ctls: Ctl[] = [];
-  /** Exception handlers (see Lowered.handlers), 7 ints each, innermost try first. */
-  private handlers: number[] = [];
-  private unreachable = false;
-  // last emitted instruction (for the peepholes); -1 when a label was bound since
-  private lastStart = -1;
-  private lastDstAt = -1;
-  /** Start of the instruction emitted before the last one (-1 when a label lies between). */
-  private prevStart = -1;
-  /** After takeCond removed a comparison: the instruction now last, when it may fuse with the branch. */
-  private tailStart = -1;
-
+class Lowerer extends LowerFuse {
   constructor(ctx: LowerContext, funcIndex: number) {
-    this.ctx = ctx;
-    this.m = ctx.module;
-    this.type = this.m.types[ctx.funcTypes[funcIndex]!]!;
-    const c = this.m.codes[funcIndex - ctx.importedFuncs]!;
-    this.body = c.body;
-    this.opt = ctx.optimize;
-    let pos = 0;
-    for (const p of this.type.params) {
-      this.localType.push(p);
-      this.localPos.push(pos);
-      pos += width(p);
-    }
-    for (const d of c.locals) {
-      for (let i = 0; i < d.count; i++) {
-        this.localType.push(d.type);
-        this.localPos.push(pos);
-        pos += width(d.type);
-      }
-    }
-    this.localsEnd = pos;
-    this.maxWords = pos;
+    super(ctx, funcIndex);
   }
 
   run(): Lowered {
@@ -370,124 +122,6 @@ class Lowerer {
       }
     }
     return need;
-  }
-
-  // ---------------------------------------------------------------- emission
-
-  private emit(op: Op, ...operands: number[]): number {
-    opLength[op] = op === Op.br_table ? -1 : operands.length + 1;
-    const at = this.code.length;
-    this.code.push(op, ...operands);
-    this.prevStart = this.lastStart;
-    this.lastStart = at;
-    this.lastDstAt = -1;
-    return at;
-  }
-
-  /** Emits an instruction whose first operand is its destination slot. */
-  private emitD(op: Op, ...operands: number[]): number {
-    if (op === Op.mov32 && this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.mov32 &&
-        this.lastStart + 3 === this.code.length) {
-      // pair with the move just emitted
-      const at = this.lastStart;
-      opLength[Op.mov32x2] = 5;
-      this.code[at] = Op.mov32x2;
-      this.code.push(operands[0]!, operands[1]!);
-      this.lastDstAt = at + 3;
-      return at;
-    }
-    const at = this.emit(op, ...operands);
-    this.lastDstAt = at + 1;
-    return at;
-  }
-
-  /** A rare instruction, padded to RARE_LEN operands. */
-  private emitRare(op: Op, ...operands: number[]): number {
-    while (operands.length < RARE_LEN) operands.push(0);
-    return this.emit(op, ...operands);
-  }
-
-  /** A label is bound here: no peephole may look across it. */
-  private bind(): void {
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    this.prevStart = -1;
-  }
-
-  // ---------------------------------------------------------------- virtual stack
-
-  private posAt(h: number): number {
-    return h === 0 ? this.localsEnd : this.vp[h - 1]! + width(this.vt[h - 1]!);
-  }
-
-  private pushEntry(kind: number, t: number, v: number, h: number): number {
-    const i = this.len++;
-    const p = this.posAt(i);
-    this.vk[i] = kind;
-    this.vt[i] = t;
-    this.vv[i] = v;
-    this.vh[i] = h;
-    this.vp[i] = p;
-    const end = p + width(t);
-    if (end > this.maxWords) this.maxWords = end;
-    return p;
-  }
-
-  /** Pushes a value computed into its own slot; returns the slot. */
-  private push(t: number): number {
-    return this.pushEntry(K_SLOT, t, 0, 0);
-  }
-
-  /** Writes entry i to slot `dst` (no-op when it is already there). */
-  private moveTo(i: number, dst: number): void {
-    const k = this.vk[i]!;
-    const t = this.vt[i]!;
-    if (k === K_CONST) {
-      if (t === I32 || t === F32) this.emitD(Op.const32, dst, this.vv[i]!);
-      else if (t === F64) this.emitD(Op.constf64, dst, f64Const(this.vv[i]!, this.vh[i]!));
-      else if (t === I64) this.emitD(Op.const64, dst, this.vv[i]!, this.vh[i]!);
-      else this.emitD(Op.ref_null, dst);
-      return;
-    }
-    const src = k === K_LOCAL ? this.localPos[this.vv[i]!]! : this.vp[i]!;
-    if (src !== dst) this.emitD(movOp(t), dst, src);
-  }
-
-  private materialize(i: number): void {
-    if (this.vk[i] === K_SLOT) return;
-    this.moveTo(i, this.vp[i]!);
-    this.vk[i] = K_SLOT;
-  }
-
-  private materializeAll(): void {
-    for (let i = 0; i < this.len; i++) this.materialize(i);
-  }
-
-  private materializeLocal(x: number): void {
-    for (let i = 0; i < this.len; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) this.materialize(i);
-  }
-
-  /** The slot to read entry i from (materialising a constant). */
-  private operand(i: number): number {
-    const k = this.vk[i]!;
-    if (k === K_LOCAL) return this.localPos[this.vv[i]!]!;
-    if (k === K_CONST) this.materialize(i);
-    return this.vp[i]!;
-  }
-
-  /** Pops the top entry and returns the slot to read it from. */
-  private pop(): number {
-    const s = this.operand(this.len - 1);
-    this.len--;
-    return s;
-  }
-
-  private topIsConst(t: number): boolean {
-    return this.opt && this.len > 0 && this.vk[this.len - 1] === K_CONST && this.vt[this.len - 1] === t;
-  }
-
-  private truncate(h: number): void {
-    if (this.len > h) this.len = h;
   }
 
   // ---------------------------------------------------------------- control
@@ -605,6 +239,7 @@ class Lowerer {
   private takeCond(): number[] {
     const top = this.len - 1;
     this.tailStart = -1;
+    if (this.vk[top] === K_ADDK) this.materialize(top);
     if (this.opt && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT &&
         this.code[this.lastDstAt] === this.vp[top]) {
       const op = this.code[this.lastStart]!;
@@ -1023,73 +658,7 @@ class Lowerer {
         this.emitRare(Op.elem_drop, ir.index);
         return;
     }
-    const load = LOADS.get(op);
-    if (load !== undefined) {
-      if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64)) {
-        if (this.fuseAddLoad(load[0], load[1], ir.offset)) return;
-        const top = this.len - 1;
-        if (this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 &&
-            this.vk[top] === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) {
-          // the shifted index is a temporary only the load reads: scale it in the load
-          const c = this.code;
-          const s = this.lastStart;
-          const a = c[s + 2]!;
-          const sh = c[s + 3]! & 31;
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
-          this.len--;
-          this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset);
-          return;
-        }
-      }
-      if (this.fastMemory(ir)) {
-        const [a, k] = this.address(this.len - 1);
-        const d = this.push(load[1]);
-        this.emitD(load[0], d, a, ir.offset, k);
-      } else {
-        const a = this.pop();
-        this.memSlow(op, this.push(load[1]), a, 0, ir);
-      }
-      return;
-    }
-    const store = STORES.get(op);
-    if (store !== undefined) {
-      if (this.fastMemory(ir)) {
-        // the value may be a local or constant (nothing emitted for it): then the address computation
-        // can still be the last instruction
-        const fold = this.vk[this.len - 1] !== K_SLOT && this.isAddK(this.len - 2);
-        let a: number;
-        let k = 0;
-        let v: number;
-        const top = this.len - 1;
-        const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
-        if (this.opt && constForm >= 0 && this.vk[top] === K_CONST) {
-          // a constant value goes into the instruction (i32/f32 bits, or an i64's low word)
-          const imm = this.vv[top]!;
-          this.len--;
-          [a, k] = this.address(this.len - 1);
-          this.emit(constForm as Op, a, imm, ir.offset, k);
-          return;
-        }
-        if (fold) {
-          // the add's only source is a local or the address entry's own slot; a constant value is
-          // written to its own slot, above both
-          [a, k] = this.takeAddK();
-          v = this.operand(this.len - 1);
-          this.len -= 2;
-        } else {
-          v = this.pop();
-          a = this.pop();
-        }
-        this.emit(store, a, v, ir.offset, k);
-      } else {
-        const v = this.pop();
-        const a = this.pop();
-        this.memSlow(op, 0, a, v, ir);
-      }
-      return;
-    }
+    if (this.memAccess(op, ir)) return;
     if (op >= 0x200) {
       // SIMD and (0x400..) atomics: both lowered generically from their signatures (simd.ts, atomics.ts)
       this.simdOp(ir);
@@ -1098,165 +667,12 @@ class Lowerer {
     throw new CompileError('unsupported', `the interpreter cannot run instruction ${opInfo(op)?.name ?? op}`, '');
   }
 
-  /**
-   * Pops the address operand (entry i, the top) of a memory access: when it was computed by the
-   * instruction just emitted as `x + k` (i32_add_k), that instruction is dropped and [x, k] returned,
-   * else [slot, 0].
-   */
-  private isAddK(i: number): boolean {
-    return this.opt && i >= 0 && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[i] === K_SLOT &&
-      this.code[this.lastStart] === Op.i32_add_k && this.code[this.lastDstAt] === this.vp[i];
-  }
 
-  /**
-   * A load whose address is a local the instruction just emitted computed as a sum (i32.add or an
-   * i32.add with an immediate, rewritten to write the local by local.tee): both in one instruction,
-   * which still writes the local.
-   */
-  private fuseAddLoad(op: Op, t: number, offset: number): boolean {
-    const top = this.len - 1;
-    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1 || this.vk[top] !== K_LOCAL) return false;
-    const c = this.code;
-    const s = this.lastStart;
-    const add = c[s]!;
-    if ((add !== Op.i32_add && add !== Op.i32_add_k) || c[s + 1] !== this.localPos[this.vv[top]!]) return false;
-    const dst = c[s + 1]!;
-    const a = c[s + 2]!;
-    const b = c[s + 3]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    this.len--;
-    const k = add === Op.i32_add_k;
-    const fused = op === Op.load32 ? (k ? Op.load32_addk : Op.load32_add) : k ? Op.loadf64_addk : Op.loadf64_add;
-    this.emitD(fused, this.push(t), dst, a, b, offset);
-    return true;
-  }
 
-  /** add/xor/or/and whose operand the rotl/shl/shr by a constant just emitted computed: i32_binsh. */
-  private fuseShifted(op: number): boolean {
-    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1) return false;
-    const c = this.code;
-    const s = this.lastStart;
-    const shOp = c[s]!;
-    const shift = shOp === Op.i32_rotl_k ? 0 : shOp === Op.i32_shl_k ? 1 : shOp === Op.i32_shr_u_k ? 2 : shOp === Op.i32_shr_s_k ? 3 : -1;
-    if (shift < 0) return false;
-    const top = this.len - 1;
-    const r = c[this.lastDstAt]!;
-    let shTop: boolean;
-    if (this.vk[top] === K_SLOT && this.vp[top] === r) shTop = true;
-    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === r) shTop = false;
-    else return false;
-    const x = c[s + 2]!;
-    const k = c[s + 3]! & 31;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    let a: number;
-    if (shTop) {
-      this.len--;
-      a = this.pop();
-    } else {
-      a = this.pop();
-      this.len--;
-    }
-    const bin = op === W.i32_add ? 0 : op === W.i32_xor ? 1 : op === W.i32_or ? 2 : 3;
-    this.emitD(Op.i32_binsh, this.push(I32), a, x, k, bin * 4 + shift);
-    return true;
-  }
 
-  /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
-  private takeAddK(): [number, number] {
-    const c = this.code;
-    const s = this.lastStart;
-    const res: [number, number] = [c[s + 2]!, c[s + 3]!];
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    return res;
-  }
 
-  private address(i: number): [number, number] {
-    if (this.isAddK(i)) {
-      const res = this.takeAddK();
-      this.len--;
-      return res;
-    }
-    return [this.pop(), 0];
-  }
 
-  /**
-   * f64.add/sub whose operand was computed by the f64.mul just emitted: replaces the pair with one
-   * fused instruction. Returns false when the pattern does not apply.
-   */
-  private fuseMulAdd(op: number): boolean {
-    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.f64_mul || this.lastDstAt !== this.lastStart + 1) return false;
-    const top = this.len - 1;
-    const m = this.code[this.lastDstAt]!;
-    let mulIsTop: boolean;
-    if (this.vk[top] === K_SLOT && this.vp[top] === m) mulIsTop = true;
-    // (a constant on top would be written to its own slot, which may be the mul's second operand's)
-    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) mulIsTop = false;
-    else return false;
-    const c = this.code;
-    const s = this.lastStart;
-    const x = c[s + 2]!;
-    const y = c[s + 3]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    let other: number;
-    if (mulIsTop) {
-      this.len--;
-      other = this.pop();
-    } else {
-      other = this.pop();
-      this.len--;
-    }
-    const d = this.push(F64);
-    let fused: Op;
-    if (op === W.f64_add) fused = Op.f64_muladd;
-    else fused = mulIsTop ? Op.f64_submul : Op.f64_mulsub; // c - a*b  /  a*b - c
-    this.emitD(fused, d, x, y, other);
-    return true;
-  }
 
-  /**
-   * f64.add/sub/mul with an operand loaded by the f64.load just emitted: the load becomes the fused
-   * instruction's memory operand. The other operand must already be in place (a slot below, or a local
-   * on top: a constant on top would be materialised after the access's address was computed).
-   */
-  private fuseLoadOp(op: number): boolean {
-    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.loadf64 || this.lastDstAt !== this.lastStart + 1) return false;
-    const top = this.len - 1;
-    const m = this.code[this.lastDstAt]!;
-    let memTop: boolean;
-    if (this.vk[top] === K_SLOT && this.vp[top] === m) memTop = true;
-    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) memTop = false;
-    else return false;
-    const c = this.code;
-    const s = this.lastStart;
-    const a = c[s + 2]!;
-    const off = c[s + 3]!;
-    const k = c[s + 4]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    let x: number;
-    if (memTop) {
-      this.len--;
-      x = this.pop();
-    } else {
-      x = this.pop();
-      this.len--;
-    }
-    let fused: Op;
-    if (op === W.f64_add) fused = Op.f64_addm;
-    else if (op === W.f64_mul) fused = Op.f64_mulm;
-    else fused = memTop ? Op.f64_subm : Op.f64_rsubm;
-    this.emitD(fused, this.push(F64), x, a, off, k);
-    return true;
-  }
 
   private tableElemType(t: number): number {
     let i = 0;
@@ -1269,14 +685,7 @@ class Lowerer {
     return this.m.tables[t - i]!.elemType;
   }
 
-  private fastMemory(ir: InstrReader): boolean {
-    return ir.memory === 0 && !this.ctx.memory64[0] && ir.offset <= 0x7fffffff;
-  }
 
-  private memSlow(op: number, d: number, a: number, b: number, ir: InstrReader): void {
-    const off = ir.offset;
-    this.emitRare(Op.mem_slow, op, d, a, b, off % 0x100000000 | 0, Math.floor(off / 0x100000000), ir.memory);
-  }
 
   private simdOp(ir: InstrReader): void {
     const op = ir.op;
@@ -1323,6 +732,26 @@ class Lowerer {
   private simpleOp(op: number, [iop, inputs, result]: [Op, number, number]): void {
     if (inputs === 2) {
       const k = KFORM.get(op);
+      if ((op === W.i32_add || op === W.i32_sub) && this.topIsConst(I32)) {
+        const kv = this.vv[this.len - 1]!;
+        this.len--;
+        if (this.pushAddK(op === W.i32_add ? kv : -kv | 0)) return;
+        this.len++;
+      }
+      if (op === W.i32_add && this.opt && this.vk[this.len - 2] === K_CONST) {
+        // k + x, x a local (or a lazy sum of one): the same as x + k. (Not for x in its own slot: that
+        // slot lies above the result's and would not stay reserved.)
+        const top = this.len - 1;
+        const tk = this.vk[top];
+        if (tk === K_LOCAL || (tk === K_ADDK && this.vl[top]! >= 0)) {
+          const local = tk === K_LOCAL ? this.vv[top]! : this.vl[top]!;
+          const kv = tk === K_LOCAL ? this.vv[top - 1]! : (this.vv[top - 1]! + this.vh[top]!) | 0;
+          this.len -= 2;
+          this.pushEntry(K_ADDK, I32, this.localPos[local]!, kv);
+          this.vl[this.len - 1] = local;
+          return;
+        }
+      }
       if (k !== undefined && this.topIsConst(I32)) {
         const kv = this.vv[this.len - 1]!;
         this.len--;
@@ -1458,7 +887,7 @@ class Lowerer {
       return;
     }
     let others = false;
-    for (let i = 0; i < top; i++) if (this.vk[i] === K_LOCAL && this.vv[i] === x) others = true;
+    for (let i = 0; i < top; i++) if (this.reads(i, x)) others = true;
     if (this.opt && !others && this.vk[top] === K_SLOT && this.lastDstAt >= 0 &&
         this.code[this.lastDstAt] === this.vp[top]) {
       // Rewrite the producer's destination to the local.
@@ -1475,6 +904,7 @@ class Lowerer {
       // The instruction just emitted writes a local, not a stack slot: it is no longer a producer a
       // later peephole could rewrite.
       this.lastDstAt = -1;
+      this.fusePostInc(dst);
     }
   }
 

@@ -63,10 +63,16 @@ export const enum Op {
   load8_s_64, load8_u_64, load16_s_64, load16_u_64, load32_s_64, load32_u_64,
   store32, store64, storef64, store8, store16,
   store32_v, store8_v, store16_v, // a imm off k   (a constant value: no instruction to materialise it)
+  // store8_v then `a = a + b` (a local pointer advanced by a stride: marking loops): a imm off k b
+  store8_v_inc,
   // an address computed into a local and used at once (`local.tee x (i32.add ..)` then a load from x):
   // d t a b off -> t = a + b (or a + k), d = load at (t + off)
   load32_add, load32_addk, loadf64_add, loadf64_addk,
-  // a scaled index (`i32.shl` by a constant just before the load): d a sh off -> load at ((a << sh) mod 2^32) + off
+  // a load whose value only a store writes back (memcpy/memmove loops): n a aoff ak b boff bk ->
+  // copy n (1, 2, 4 or 8) bytes from ((a + ak) mod 2^32) + aoff to ((b + bk) mod 2^32) + boff
+  copy_mm,
+  // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
+  // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
 
   // ---- i32 ----
@@ -82,6 +88,10 @@ export const enum Op {
   // barrel shifter: d a x k kind -> d = a OP shift(x, k), kind = op * 4 + shift
   // (op: 0 add, 1 xor, 2 or, 3 and; shift: 0 rotl, 1 shl, 2 shr_u, 3 shr_s). Hashes and ciphers.
   i32_binsh,
+  // both operands shifted or rotated by constants, computed just before: d x k1 y k2 kind ->
+  // d = shift1(x, k1) OP shift2(y, k2), kind = op * 16 + shift1 * 4 + shift2 (codes as for i32_binsh).
+  // Funnel shifts (`(x << 8) | (y >>> 24)`: unaligned memcpy) and sums of rotations (SHA-2's sigmas).
+  i32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
 
   // ---- i64 (two words: low at +0, high at +1) ----

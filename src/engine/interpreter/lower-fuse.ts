@@ -1,0 +1,363 @@
+// Lowering, part 2 of 3: memory accesses and the superinstructions chosen by looking back at the
+// instructions just emitted (address folding, scaled indexes, loads fused into their consumer,
+// shifted operands, f64 multiply-add). See lower.ts for the design.
+
+import type { InstrReader } from '../../binary/instr.js';
+import { Op as W } from '../../binary/opcodes.js';
+import { F64, I32, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES, opLength } from './lower-base.js';
+import { Op } from './ops.js';
+
+/**
+ * Bytes a load (op `load`) and a store (op `store`) of its value copy unchanged, or 0 when the pair
+ * changes the value (a sign extension is invisible to the narrow store of the same width).
+ */
+function copyWidth(load: number, store: number): number {
+  if (store === Op.store64) return load === Op.load64 ? 8 : 0;
+  if (store === Op.storef64) return load === Op.loadf64 ? 8 : 0;
+  if (store === Op.store32) return load === Op.load32 ? 4 : 0;
+  if (store === Op.store16) return load === Op.load16_u || load === Op.load16_s ? 2 : 0;
+  if (store === Op.store8) return load === Op.load8_u || load === Op.load8_s ? 1 : 0;
+  return 0;
+}
+
+/** Memory access and superinstruction selection. */
+export abstract class LowerFuse extends LowerBase {
+  /**
+   * After the `i32.add` just emitted got local slot x as its destination: when it is `x = x + b` and
+   * the instruction before it stores a constant byte at x (`p[0] = 1; p += step`), both become one
+   * store8_v_inc. The store's bounds check still comes first.
+   */
+  protected fusePostInc(x: number): void {
+    const c = this.code;
+    const s = this.lastStart;
+    const p = this.prevStart;
+    if (!this.opt || s < 0 || p < 0 || p + 5 !== s || s + 4 !== c.length || c[s] !== Op.i32_add || c[s + 1] !== x ||
+        c[s + 2] !== x || c[p] !== Op.store8_v || c[p + 1] !== x) return;
+    const b = c[s + 3]!;
+    c.length = s;
+    c[p] = Op.store8_v_inc;
+    c.push(b);
+    opLength[Op.store8_v_inc] = 6;
+    this.lastStart = p;
+    this.prevStart = -1;
+    this.lastDstAt = -1;
+  }
+
+  /** A load or store (wasm op `op`); false when op is neither. */
+  protected memAccess(op: number, ir: InstrReader): boolean {
+    const load = LOADS.get(op);
+    if (load !== undefined) {
+      if (this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.loadf64)) {
+        if (this.fuseAddLoad(load[0], load[1], ir.offset)) return true;
+        const top = this.len - 1;
+        const vk = this.vk[top];
+        if (this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 &&
+            ((vk === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) ||
+             (vk === K_ADDK && this.vl[top] === -1 && this.code[this.lastDstAt] === this.vv[top]))) {
+          // the shifted index (plus maybe a constant: a table's base) is a temporary only the load
+          // reads: scale it in the load
+          const c = this.code;
+          const s = this.lastStart;
+          const a = c[s + 2]!;
+          const sh = c[s + 3]! & 31;
+          const k = vk === K_ADDK ? this.vh[top]! : 0;
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset, k);
+          return true;
+        }
+      }
+      if (this.fastMemory(ir)) {
+        const [a, k] = this.address(this.len - 1);
+        const d = this.push(load[1]);
+        this.emitD(load[0], d, a, ir.offset, k);
+      } else {
+        const a = this.pop();
+        this.memSlow(op, this.push(load[1]), a, 0, ir);
+      }
+      return true;
+    }
+    const store = STORES.get(op);
+    if (store !== undefined) {
+      if (this.fastMemory(ir)) {
+        // the value may be a local or constant (nothing emitted for it): then the address computation
+        // can still be the last instruction
+        const fold = this.vk[this.len - 1] !== K_SLOT && this.isAddK(this.len - 2);
+        let a: number;
+        let k = 0;
+        let v: number;
+        const top = this.len - 1;
+        const n = this.opt && this.vk[top] === K_SLOT && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 &&
+          this.code[this.lastDstAt] === this.vp[top] ? copyWidth(this.code[this.lastStart]!, store) : 0;
+        if (n > 0) {
+          // the value is the load just emitted, into a temporary nothing else reads: copy memory to
+          // memory (the load's bounds check still comes first, as its trap must)
+          const c = this.code;
+          const s = this.lastStart;
+          const sa = c[s + 2]!;
+          const soff = c[s + 3]!;
+          const sk = c[s + 4]!;
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(Op.copy_mm, n, sa, soff, sk, a, ir.offset, k);
+          return true;
+        }
+        const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
+        if (this.opt && constForm >= 0 && this.vk[top] === K_CONST) {
+          // a constant value goes into the instruction (i32/f32 bits, or an i64's low word)
+          const imm = this.vv[top]!;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(constForm as Op, a, imm, ir.offset, k);
+          return true;
+        }
+        if (this.opt && this.vk[top - 1] === K_ADDK) {
+          // the address is a lazy x + k: fold it (the value, computed above it, cannot change x)
+          v = this.operand(top);
+          a = this.vv[top - 1]!;
+          k = this.vh[top - 1]!;
+          this.len -= 2;
+        } else if (fold) {
+          // the add's only source is a local or the address entry's own slot; a constant value is
+          // written to its own slot, above both
+          [a, k] = this.takeAddK();
+          v = this.operand(this.len - 1);
+          this.len -= 2;
+        } else {
+          v = this.pop();
+          a = this.pop();
+        }
+        this.emit(store, a, v, ir.offset, k);
+      } else {
+        const v = this.pop();
+        const a = this.pop();
+        this.memSlow(op, 0, a, v, ir);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Replaces the top entry (an i32) with `top + kv`, lazily (an ADDK entry) when opt; false when the
+   * caller must emit the addition itself.
+   */
+  protected pushAddK(kv: number): boolean {
+    if (!this.opt) return false;
+    const i = this.len - 1;
+    const k = this.vk[i]!;
+    if (k === K_CONST) {
+      this.vv[i] = (this.vv[i]! + kv) | 0;
+      this.vt[i] = I32;
+      return true;
+    }
+    let src: number;
+    let local = -1;
+    if (k === K_LOCAL) {
+      local = this.vv[i]!;
+      src = this.localPos[local]!;
+    } else if (k === K_SLOT) src = this.vp[i]!;
+    else {
+      src = this.vv[i]!;
+      local = this.vl[i]!;
+      kv = (kv + this.vh[i]!) | 0;
+    }
+    this.len--;
+    this.pushEntry(K_ADDK, I32, src, kv);
+    this.vl[i] = local;
+    return true;
+  }
+
+  /**
+   * Pops the address operand (entry i, the top) of a memory access: when it was computed by the
+   * instruction just emitted as `x + k` (i32_add_k), that instruction is dropped and [x, k] returned,
+   * else [slot, 0].
+   */
+  protected isAddK(i: number): boolean {
+    return this.opt && i >= 0 && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[i] === K_SLOT &&
+      this.code[this.lastStart] === Op.i32_add_k && this.code[this.lastDstAt] === this.vp[i];
+  }
+
+  /**
+   * A load whose address is a local the instruction just emitted computed as a sum (i32.add or an
+   * i32.add with an immediate, rewritten to write the local by local.tee): both in one instruction,
+   * which still writes the local.
+   */
+  protected fuseAddLoad(op: Op, t: number, offset: number): boolean {
+    const top = this.len - 1;
+    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1 || this.vk[top] !== K_LOCAL) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const add = c[s]!;
+    if ((add !== Op.i32_add && add !== Op.i32_add_k) || c[s + 1] !== this.localPos[this.vv[top]!]) return false;
+    const dst = c[s + 1]!;
+    const a = c[s + 2]!;
+    const b = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    const k = add === Op.i32_add_k;
+    const fused = op === Op.load32 ? (k ? Op.load32_addk : Op.load32_add) : k ? Op.loadf64_addk : Op.loadf64_add;
+    this.emitD(fused, this.push(t), dst, a, b, offset);
+    return true;
+  }
+
+  /** add/xor/or/and whose operand the rotl/shl/shr by a constant just emitted computed: i32_binsh. */
+  protected fuseShifted(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const shOp = c[s]!;
+    const shift = SHIFT_CODE.get(shOp) ?? -1;
+    if (shift < 0) return false;
+    const top = this.len - 1;
+    const r = c[this.lastDstAt]!;
+    let shTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === r) shTop = true;
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === r) shTop = false;
+    else return false;
+    const x = c[s + 2]!;
+    const k = c[s + 3]! & 31;
+    const bin = op === W.i32_add ? 0 : op === W.i32_xor ? 1 : op === W.i32_or ? 2 : 3;
+    const p = this.prevStart;
+    const shift1 = !shTop || p < 0 || p + 4 !== s ? -1 : SHIFT_CODE.get(c[p]!) ?? -1;
+    if (shift1 >= 0 && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === c[p + 1] && c[p + 1] !== x) {
+      // the other operand is a shift just before this one, into the temporary below: shift both here
+      // (the temporary is read by nothing else: it is the stack entry this instruction consumes)
+      const x1 = c[p + 2]!;
+      const k1 = c[p + 3]! & 31;
+      c.length = p;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.prevStart = -1;
+      this.len -= 2;
+      this.emitD(Op.i32_shsh, this.push(I32), x1, k1, x, k, bin * 16 + shift1 * 4 + shift);
+      return true;
+    }
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let a: number;
+    if (shTop) {
+      this.len--;
+      a = this.pop();
+    } else {
+      a = this.pop();
+      this.len--;
+    }
+    this.emitD(Op.i32_binsh, this.push(I32), a, x, k, bin * 4 + shift);
+    return true;
+  }
+
+  /** Removes the i32_add_k just emitted (see isAddK) and returns its [source slot, immediate]. */
+  protected takeAddK(): [number, number] {
+    const c = this.code;
+    const s = this.lastStart;
+    const res: [number, number] = [c[s + 2]!, c[s + 3]!];
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    return res;
+  }
+
+  protected address(i: number): [number, number] {
+    if (this.vk[i] === K_ADDK) {
+      this.len--;
+      return [this.vv[i]!, this.vh[i]!];
+    }
+    if (this.isAddK(i)) {
+      const res = this.takeAddK();
+      this.len--;
+      return res;
+    }
+    return [this.pop(), 0];
+  }
+
+  /**
+   * f64.add/sub whose operand was computed by the f64.mul just emitted: replaces the pair with one
+   * fused instruction. Returns false when the pattern does not apply.
+   */
+  protected fuseMulAdd(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.f64_mul || this.lastDstAt !== this.lastStart + 1) return false;
+    const top = this.len - 1;
+    const m = this.code[this.lastDstAt]!;
+    let mulIsTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === m) mulIsTop = true;
+    // (a constant on top would be written to its own slot, which may be the mul's second operand's)
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) mulIsTop = false;
+    else return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const x = c[s + 2]!;
+    const y = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let other: number;
+    if (mulIsTop) {
+      this.len--;
+      other = this.pop();
+    } else {
+      other = this.pop();
+      this.len--;
+    }
+    const d = this.push(F64);
+    let fused: Op;
+    if (op === W.f64_add) fused = Op.f64_muladd;
+    else fused = mulIsTop ? Op.f64_submul : Op.f64_mulsub; // c - a*b  /  a*b - c
+    this.emitD(fused, d, x, y, other);
+    return true;
+  }
+
+  /**
+   * f64.add/sub/mul with an operand loaded by the f64.load just emitted: the load becomes the fused
+   * instruction's memory operand. The other operand must already be in place (a slot below, or a local
+   * on top: a constant on top would be materialised after the access's address was computed).
+   */
+  protected fuseLoadOp(op: number): boolean {
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.loadf64 || this.lastDstAt !== this.lastStart + 1) return false;
+    const top = this.len - 1;
+    const m = this.code[this.lastDstAt]!;
+    let memTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === m) memTop = true;
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) memTop = false;
+    else return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const off = c[s + 3]!;
+    const k = c[s + 4]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    let x: number;
+    if (memTop) {
+      this.len--;
+      x = this.pop();
+    } else {
+      x = this.pop();
+      this.len--;
+    }
+    let fused: Op;
+    if (op === W.f64_add) fused = Op.f64_addm;
+    else if (op === W.f64_mul) fused = Op.f64_mulm;
+    else fused = memTop ? Op.f64_subm : Op.f64_rsubm;
+    this.emitD(fused, this.push(F64), x, a, off, k);
+    return true;
+  }
+
+  protected fastMemory(ir: InstrReader): boolean {
+    return ir.memory === 0 && !this.ctx.memory64[0] && ir.offset <= 0x7fffffff;
+  }
+
+  protected memSlow(op: number, d: number, a: number, b: number, ir: InstrReader): void {
+    const off = ir.offset;
+    this.emitRare(Op.mem_slow, op, d, a, b, off % 0x100000000 | 0, Math.floor(off / 0x100000000), ir.memory);
+  }
+}
