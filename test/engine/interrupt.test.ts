@@ -79,14 +79,22 @@ for (const eng of testEngines()) {
     ['deep recursion', (m: ModuleInstance) => m.exportedFunction('deep')!.callWith({ timeout: 100 }, 1000)],
   ] as const) {
     t(`a ${what} is stopped by a 100 ms timeout within 50 ms, and its module is closed`, () => {
-      const rt = eng.runtime(bounded);
-      const m = setup(rt);
-      const took = expectExit(ExitCode.deadlineExceeded, () => call(m));
-      assert.ok(took >= 99 && took < 150, `stopped after ${took.toFixed(1)} ms`);
-      assert.equal(m.closed, true);
-      // Later calls fail the same way (wazero: the module was closed with that exit code).
-      expectExit(ExitCode.deadlineExceeded, () => m.exportedFunction('fib')!.call(1));
-      rt.close();
+      // Wall time on a shared machine: a run the scheduler delayed is tried again (up to 3 runs); an
+      // engine that does not stop the guest in time fails every one.
+      const tooks: string[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const rt = eng.runtime(bounded);
+        const m = setup(rt);
+        const took = expectExit(ExitCode.deadlineExceeded, () => call(m));
+        assert.ok(took >= 99, `stopped early, after ${took.toFixed(1)} ms`);
+        assert.equal(m.closed, true);
+        // Later calls fail the same way (wazero: the module was closed with that exit code).
+        expectExit(ExitCode.deadlineExceeded, () => m.exportedFunction('fib')!.call(1));
+        rt.close();
+        tooks.push(took.toFixed(1));
+        if (took < 150) return;
+      }
+      assert.fail(`stopped after ${tooks.join(', ')} ms: never within 50 ms of the deadline`);
     });
   }
 
