@@ -280,18 +280,20 @@ export abstract class LowerFuse extends LowerBase {
   }
 
   /**
-   * f64.add/sub whose operand was computed by the f64.mul just emitted: replaces the pair with one
-   * fused instruction. Returns false when the pattern does not apply.
+   * Takes back the binary instruction just emitted (opcode `producer`, operands at +2 and +3) when its
+   * result is one of the top two entries and the other entry is a slot or a local read: removes the
+   * instruction and both entries. Returns [its first operand, its second operand, the other entry's
+   * slot, whether its result was on top], or null when the pattern does not apply. (A constant on top
+   * would be written to its own slot, which may be the producer's second operand's.)
    */
-  protected fuseMulAdd(op: number): boolean {
-    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.f64_mul || this.lastDstAt !== this.lastStart + 1) return false;
+  protected takeBackBinary(producer: Op): [number, number, number, boolean] | null {
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== producer || this.lastDstAt !== this.lastStart + 1) return null;
     const top = this.len - 1;
-    const m = this.code[this.lastDstAt]!;
-    let mulIsTop: boolean;
-    if (this.vk[top] === K_SLOT && this.vp[top] === m) mulIsTop = true;
-    // (a constant on top would be written to its own slot, which may be the mul's second operand's)
-    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) mulIsTop = false;
-    else return false;
+    const r = this.code[this.lastDstAt]!;
+    let onTop: boolean;
+    if (this.vk[top] === K_SLOT && this.vp[top] === r) onTop = true;
+    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === r) onTop = false;
+    else return null;
     const c = this.code;
     const s = this.lastStart;
     const x = c[s + 2]!;
@@ -300,13 +302,24 @@ export abstract class LowerFuse extends LowerBase {
     this.lastStart = -1;
     this.lastDstAt = -1;
     let other: number;
-    if (mulIsTop) {
+    if (onTop) {
       this.len--;
       other = this.pop();
     } else {
       other = this.pop();
       this.len--;
     }
+    return [x, y, other, onTop];
+  }
+
+  /**
+   * f64.add/sub whose operand was computed by the f64.mul just emitted: replaces the pair with one
+   * fused instruction. Returns false when the pattern does not apply.
+   */
+  protected fuseMulAdd(op: number): boolean {
+    const t = this.takeBackBinary(Op.f64_mul);
+    if (t === null) return false;
+    const [x, y, other, mulIsTop] = t;
     const d = this.push(F64);
     let fused: Op;
     if (op === W.f64_add) fused = Op.f64_muladd;

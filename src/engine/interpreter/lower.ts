@@ -817,29 +817,11 @@ class Lowerer extends LowerFuse {
         this.emitD(Op.i64_add_k, this.push(I64), a, lo, hi);
         return;
       }
-      if (op === W.i32_add && this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k &&
-          this.lastDstAt === this.lastStart + 1) {
+      if (op === W.i32_add) {
         // (x << k) + y or y + (x << k), the shift just emitted: one instruction
-        const top = this.len - 1;
-        const sh = this.code[this.lastDstAt]!;
-        const shlTop = this.vk[top] === K_SLOT && this.vp[top] === sh;
-        if (shlTop || (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === sh)) {
-          const c = this.code;
-          const s = this.lastStart;
-          const x = c[s + 2]!;
-          const k = c[s + 3]!;
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
-          let y: number;
-          if (shlTop) {
-            this.len--;
-            y = this.pop();
-          } else {
-            y = this.pop();
-            this.len--;
-          }
-          this.emitD(Op.i32_shladd, this.push(I32), x, k, y);
+        const t = this.takeBackBinary(Op.i32_shl_k);
+        if (t !== null) {
+          this.emitD(Op.i32_shladd, this.push(I32), t[0], t[1], t[2]);
           return;
         }
       }
