@@ -826,28 +826,10 @@ class Lowerer extends LowerFuse {
         }
       }
       if ((op === W.i32_add || op === W.i32_xor || op === W.i32_or || op === W.i32_and) && this.fuseShifted(op)) return;
-      if (op === W.i32_add && this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_add &&
-          this.lastDstAt === this.lastStart + 1) {
-        const top = this.len - 1;
-        const r = this.code[this.lastDstAt]!;
-        const sumTop = this.vk[top] === K_SLOT && this.vp[top] === r;
-        if (sumTop || (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === r)) {
-          const c = this.code;
-          const s = this.lastStart;
-          const x = c[s + 2]!;
-          const y = c[s + 3]!;
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
-          let z: number;
-          if (sumTop) {
-            this.len--;
-            z = this.pop();
-          } else {
-            z = this.pop();
-            this.len--;
-          }
-          this.emitD(Op.i32_add3, this.push(I32), x, y, z);
+      if (op === W.i32_add) {
+        const t = this.takeBackBinary(Op.i32_add);
+        if (t !== null) {
+          this.emitD(Op.i32_add3, this.push(I32), t[0], t[1], t[2]);
           return;
         }
       }
