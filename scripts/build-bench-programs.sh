@@ -19,8 +19,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SRC="$ROOT/bench/programs"
 NATIVE_OUT="$ROOT/.cache/bench-native"
-CLANG="${CLANG:-clang-16}"
-WASI_SYSROOT="${WASI_SYSROOT:-/usr}"
 CFLAGS_EXTRA="${CFLAGS_EXTRA:-}"
 
 build_native=1
@@ -34,26 +32,8 @@ for arg in "$@"; do
   esac
 done
 
-if ! command -v "$CLANG" >/dev/null 2>&1; then
-  cat >&2 <<MSG
-error: '$CLANG' not found.
-The benchmark programs are compiled with clang 16 targeting wasm32-wasi.
-On Debian/Ubuntu install the toolchain with:
-  sudo apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32
-(or set CLANG=/path/to/clang and WASI_SYSROOT=/path/to/wasi-sysroot).
-MSG
-  exit 1
-fi
-
-if [ ! -f "$WASI_SYSROOT/lib/wasm32-wasi/libc.a" ] && [ ! -f "$WASI_SYSROOT/lib/libc.a" ]; then
-  cat >&2 <<MSG
-error: wasi-libc not found under WASI_SYSROOT=$WASI_SYSROOT
-Install it with:
-  sudo apt-get install wasi-libc libclang-rt-16-dev-wasm32 lld-16
-or point WASI_SYSROOT at a wasi-sdk sysroot.
-MSG
-  exit 1
-fi
+WHAT="The benchmark programs"
+. "$ROOT/scripts/wasi-toolchain.sh"
 
 # name:source:extra-flags  (one .wasm per entry)
 TARGETS=(
