@@ -59,6 +59,29 @@ function readWasm(io: CliIO, file: string): Uint8Array | null {
   }
 }
 
+/**
+ * The start both commands share: parse the flags, answer -h, require the module's path. Returns the
+ * positional arguments (path first), or the exit status to end with.
+ */
+function commandArgs(args: readonly string[], io: CliIO, name: string, line: string, flags: readonly Flag[], help: () => boolean): string[] | number {
+  let rest: string[];
+  try {
+    rest = parseFlags(args, flags);
+  } catch (e) {
+    return flagFailure(io, name, flags, e);
+  }
+  if (help()) {
+    usage(io, line, flags);
+    return 0;
+  }
+  if (rest.length < 1) {
+    say(io, 'missing path to wasm file\n');
+    usage(io, line, flags);
+    return 1;
+  }
+  return rest;
+}
+
 /** Adds the -cachedir cache to the config; prints wazero's message and returns null when it cannot. */
 function withCache(io: CliIO, config: RuntimeConfig, dir: string): RuntimeConfig | null {
   if (dir === '') return config;
@@ -72,22 +95,8 @@ function withCache(io: CliIO, config: RuntimeConfig, dir: string): RuntimeConfig
 
 export function doCompile(args: readonly string[], io: CliIO): number {
   const { options: o, flags } = compileFlags();
-  let rest: string[];
-  try {
-    rest = parseFlags(args, flags);
-  } catch (e) {
-    return flagFailure(io, 'compile', flags, e);
-  }
-  const line = 'wasmbox compile <options> <path to wasm file>';
-  if (o.help) {
-    usage(io, line, flags);
-    return 0;
-  }
-  if (rest.length < 1) {
-    say(io, 'missing path to wasm file\n');
-    usage(io, line, flags);
-    return 1;
-  }
+  const rest = commandArgs(args, io, 'compile', 'wasmbox compile <options> <path to wasm file>', flags, () => o.help);
+  if (typeof rest === 'number') return rest;
   const wasm = readWasm(io, rest[0]!);
   if (!wasm) return 1;
   let config: RuntimeConfig | null = newRuntimeConfig();
@@ -191,22 +200,9 @@ function fsConfigOf(mounts: readonly MountSpec[], overlay: boolean) {
 
 export function doRun(args: readonly string[], io: CliIO): number {
   const { options: o, flags } = runFlags();
-  let rest: string[];
-  try {
-    rest = parseFlags(args, flags);
-  } catch (e) {
-    return flagFailure(io, 'run', flags, e);
-  }
   const line = 'wasmbox run <options> <path to wasm file> [--] <wasm args>';
-  if (o.help) {
-    usage(io, line, flags);
-    return 0;
-  }
-  if (rest.length < 1) {
-    say(io, 'missing path to wasm file\n');
-    usage(io, line, flags);
-    return 1;
-  }
+  const rest = commandArgs(args, io, 'run', line, flags, () => o.help);
+  if (typeof rest === 'number') return rest;
   const wasmPath = rest[0]!;
   let wasmArgs = rest.slice(1);
   // wazero drops a "--" after the path only when arguments follow it.
