@@ -22,7 +22,9 @@
 // no block, nothing that can leave or skip) that calls a function with a checked entry: every
 // iteration then passes that entry, which is check enough. That is the loop a C compiler makes of
 // the second call of a doubly recursive function (fib(n-1) + fib(n-2)), where a header check would
-// double the checks per call.
+// double the checks per call. A counted loop (counted-loops.ts: a C `for` loop with constant bounds)
+// is not checked either when its bound times what one iteration can run stays within LOOP_BUDGET; what
+// it runs then adds to its function's weight, like an unchecked callee's.
 //
 // Recursion is judged on the call graph of the module's functions plus one node X for "elsewhere":
 // calls to imported functions and indirect calls go to X, and X calls every function whose reference
@@ -38,9 +40,16 @@ import { InstrReader } from '../binary/instr.js';
 import { Op } from '../binary/opcodes.js';
 import { Reader } from '../binary/reader.js';
 import { type ConstExpr, ExternKind, type Module, importCounts } from '../binary/types.js';
+import { type CountedLoop, CountedLoopFinder } from './counted-loops.js';
 
 /** Bytes of code a call may run before its first check when its entry is not checked. */
 export const BUDGET = 4096;
+
+/**
+ * Bytes of code one run of an unchecked counted loop (counted-loops.ts) may execute: its bound times
+ * what one iteration can run (body plus unchecked callees). About 20–60 µs of V8's code.
+ */
+export const LOOP_BUDGET = 65536;
 
 export interface InterruptPoints {
   /** Per defined function (index minus imported functions): 1 when its entry is a checking point. */
@@ -57,7 +66,8 @@ export interface InterruptPoints {
   readonly tailCalls: readonly (readonly number[])[];
   /**
    * Per defined function, per loop in body order: 1 when the loop needs no check of its own (every
-   * iteration calls a function whose entry is checked). Null for a function where no loop is so.
+   * iteration calls a function whose entry is checked, or it is a small counted loop). Null for a
+   * function where no loop is so.
    */
   readonly freeLoops: readonly (Uint8Array | null)[];
 }
@@ -88,6 +98,8 @@ function analyse(m: Module, features: number): InterruptPoints {
   const calls: number[][] = [];
   /** Per function, per loop: the defined function its body's straight-line start calls, or -1. */
   const loopCallees: number[][] = [];
+  /** Per function: its counted loops (candidates to run unchecked, decided with the callees' weights). */
+  const counted: CountedLoop[][] = [];
 
   const escape = (fn: number) => {
     if (fn >= imported && fn - imported < n) escapes[fn - imported] = 1;
@@ -107,8 +119,10 @@ function analyse(m: Module, features: number): InterruptPoints {
     /** The loop whose straight-line start is being read (its place in `lc`), or -1. */
     let open = -1;
     const ir = new InstrReader(new Reader(m.codes[i]!.body), features);
+    const finder = new CountedLoopFinder(imported, LOOP_BUDGET);
     while (!ir.r.eof) {
       ir.read();
+      finder.see(ir);
       if (open >= 0 && (ir.op === Op.call ? ir.index < imported : straightLine(ir.op) === false)) open = -1;
       switch (ir.op) {
         case Op.loop:
@@ -147,6 +161,7 @@ function analyse(m: Module, features: number): InterruptPoints {
     calls.push(out);
     tailCalls.push(tails);
     loopCallees.push(lc);
+    counted.push(finder.found);
   }
 
   // Strongly connected components (Tarjan's algorithm, iterative: modules have tens of thousands of
@@ -167,6 +182,8 @@ function analyse(m: Module, features: number): InterruptPoints {
   const entry = new Uint8Array(n);
   const pure = new Uint8Array(n);
   const weight = new Float64Array(n);
+  /** Per function: the ordinals of its counted loops that run unchecked. */
+  const unchecked: number[][] = [];
   let counter = 0;
 
   const finish = (component: number[]) => {
@@ -179,12 +196,24 @@ function analyse(m: Module, features: number): InterruptPoints {
     for (const v of component) {
       if (v === X) continue;
       // Callees are final: they are in components finished earlier, or in this one (recursive).
+      const runs = (c: number) => (!entry[c] && c !== v && !recursive[c] ? weight[c]! : 0);
       let w = m.codes[v]!.body.length;
       let p = !loops[v] && !xcall[v];
       for (const c of calls[v]!) {
-        if (!entry[c] && c !== v && !recursive[c]) w += weight[c]!;
+        w += runs(c);
         if (!pure[c]) p = false;
       }
+      // A counted loop runs unchecked when all its iterations together stay within LOOP_BUDGET; the
+      // iterations after the first then add to what a call of v runs before its first check.
+      const free: number[] = [];
+      for (const l of counted[v]!) {
+        let once = l.bytes + l.far * BUDGET;
+        for (const c of l.calls) once += runs(c);
+        if (l.trips * once > LOOP_BUDGET) continue;
+        free.push(l.ordinal);
+        w += (l.trips - 1) * once;
+      }
+      unchecked[v] = free;
       const checked = recursive[v] === 1 || w > BUDGET;
       entry[v] = checked ? 1 : 0;
       weight[v] = checked ? 0 : w;
@@ -238,6 +267,7 @@ function analyse(m: Module, features: number): InterruptPoints {
     for (let k = 0; k < lc.length; k++) {
       if (lc[k]! >= 0 && entry[lc[k]!]) (free ??= new Uint8Array(lc.length))[k] = 1;
     }
+    for (const k of unchecked[i] ?? []) (free ??= new Uint8Array(lc.length))[k] = 1;
     freeLoops.push(free);
   }
   return { entry, loops, pure, called, tailOut, tailCalls, freeLoops };
