@@ -106,6 +106,24 @@ function fidelityNeeds(m: Module, features: number): Uint8Array {
   return out;
 }
 
+/** A constant expression for the zero (or null) value of `type`. */
+function zeroOf(type: ValType): ConstExpr {
+  switch (type) {
+    case ValType.i32:
+      return [{ op: Op.i32_const, value: 0 }];
+    case ValType.i64:
+      return [{ op: Op.i64_const, value: 0n }];
+    case ValType.f32:
+      return [{ op: Op.f32_const, bits: 0 }];
+    case ValType.f64:
+      return [{ op: Op.f64_const, bits: 0n }];
+    case ValType.v128:
+      return [{ op: Op.v128_const, bytes: new Uint8Array(16) }];
+    default:
+      return [{ op: Op.ref_null, refType: type }];
+  }
+}
+
 function uniqueName(taken: Set<string>, base: string): string {
   let n = base;
   while (taken.has(n)) n += '_';
@@ -225,7 +243,17 @@ export function planHostModule(m: Module, bytes: Uint8Array, o: PlanOptions): Ho
     f32: -1,
     f64: -1,
     slow: -1,
+    parkingGlobal: (type, k) => {
+      let pool = parking.get(type);
+      if (!pool) parking.set(type, (pool = []));
+      while (pool.length <= k) {
+        globals.push({ type: { type, mutable: true }, init: zeroOf(type) });
+        pool.push(nextGlobal++);
+      }
+      return pool[k]!;
+    },
   };
+  const parking = new Map<ValType, number[]>();
   let checkpointImport: HostPlan['checkpointImport'] = null;
   const codes: Code[] = [];
   if (o.instrument) {
