@@ -216,6 +216,12 @@ export function runBounded<T>(host: CallHost, options: CallOptions | undefined, 
   const meter = host.meter;
   const ctx = meter.enter(b);
   try {
+    // Bounds already due (an aborted signal, a set token, a past deadline) stop the call before it
+    // runs any guest code: engines check only where a guest could run on (function entries, branches
+    // back), which a short call may never reach.
+    const due = ctx.due(clock());
+    if (due !== 0) ctx.stopped = new ExitError(due, exitMessage(due));
+    if (ctx.stopped) throw ctx.stopped;
     return fn();
   } catch (e) {
     if (ctx.stopped) {
