@@ -113,7 +113,7 @@ for (const eng of testEngines()) {
     rt.close();
   });
 
-  t('an AbortSignal aborted before the call stops it at the first checkpoint', () => {
+  t('an AbortSignal aborted before the call stops it before any guest code runs', () => {
     const rt = eng.runtime(bounded);
     const m = setup(rt);
     expectExit(ExitCode.canceled, () => m.exportedFunction('count')!.callWith({ signal: AbortSignal.abort() }, 10));
