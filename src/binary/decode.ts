@@ -5,7 +5,7 @@
 
 import { CompileError } from '../api/errors.js';
 import { Features } from '../api/features.js';
-import { readConstExpr } from './instr.js';
+import { InstrReader, readConstExpr } from './instr.js';
 import { Reader } from './reader.js';
 import {
   type Code,
@@ -18,6 +18,7 @@ import {
   type Global,
   type GlobalType,
   type Import,
+  type Instr,
   type ImportDesc,
   type Limits,
   type LocalDecl,
@@ -63,10 +64,17 @@ class Decoder {
   private readonly r: Reader;
   private readonly features: number;
   private readonly m: Module = emptyModule();
+  /** The instruction reader over `r` for constant expressions (ruby.wasm has ~27k of them). */
+  private readonly ir: InstrReader;
 
   constructor(bytes: Uint8Array, features: number) {
     this.r = new Reader(bytes);
     this.features = features;
+    this.ir = new InstrReader(this.r, features);
+  }
+
+  private constExpr(): Instr[] {
+    return readConstExpr(this.r, this.features, this.ir);
   }
 
   module(): Module {
@@ -144,11 +152,13 @@ class Decoder {
           if (n !== Math.max(funcCount, 0)) {
             throw r.error('function and code section have inconsistent lengths', idAt);
           }
+          // Errors say which function (`code section, function 3`); the reader builds that text
+          // only when it makes an error, not once per function.
           for (let i = 0; i < n; i++) {
-            r.where = `code section, function ${i}`;
+            r.whereIndex = i;
             m.codes.push(this.code());
           }
-          r.where = 'code section';
+          r.whereIndex = -1;
           break;
         }
         case SectionId.data: {
@@ -305,7 +315,7 @@ class Decoder {
 
   private global(): Global {
     const type = this.globalType();
-    const init = readConstExpr(this.r, this.features);
+    const init = this.constExpr();
     return { type, init };
   }
 
@@ -322,7 +332,7 @@ class Decoder {
     let offset = null;
     if (active) {
       if (flags & 2) table = r.u32();
-      offset = readConstExpr(r, this.features);
+      offset = this.constExpr();
     }
     let elemType: ValType = 0x70;
     if (flags & 3) {
@@ -335,7 +345,7 @@ class Decoder {
     const init: Global['init'][] = [];
     const n = this.count();
     if (flags & 4) {
-      for (let i = 0; i < n; i++) init.push(readConstExpr(r, this.features));
+      for (let i = 0; i < n; i++) init.push(this.constExpr());
     } else {
       for (let i = 0; i < n; i++) init.push([{ op: 0xd2, index: r.u32() }]);
     }
@@ -351,7 +361,7 @@ class Decoder {
     let offset = null;
     if (flags !== 1) {
       if (flags === 2) memory = r.u32();
-      offset = readConstExpr(r, this.features);
+      offset = this.constExpr();
     }
     const len = r.u32();
     if (len > r.end - r.pos) throw r.eofError();
@@ -368,14 +378,17 @@ class Decoder {
     const end = start + size;
     const outer = r.end;
     r.end = end;
-    const locals: LocalDecl[] = [];
     const n = this.count();
     let total = 0;
+    // Sized to its declarations (a pushed-to array reserves room for 16 more; once per function).
+    const locals: LocalDecl[] = n === 0 ? [] : n <= 64 ? new Array<LocalDecl>(n) : [];
     for (let i = 0; i < n; i++) {
       const count = r.u32();
       total += count;
       if (total > 0xffffffff) throw r.error('too many locals', start);
-      locals.push({ count, type: this.valType() });
+      const decl = { count, type: this.valType() };
+      if (n <= 64) locals[i] = decl;
+      else locals.push(decl);
     }
     const bodyAt = r.pos;
     if (bodyAt > end) throw r.error('section size mismatch', end);
