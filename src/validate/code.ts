@@ -118,20 +118,24 @@ export class CodeValidator {
     this.pool = ctx.pool;
     this.funcIndex = funcIndex;
     this.own = null;
+    // Each typed-array accessor (buffer, byteOffset, length) is a call with checks, not a field
+    // load: read each once (per function, that is most of the cost outside the pass).
     const body = code.body;
-    if (body.buffer !== this.buffer) {
-      this.buffer = body.buffer;
-      this.reader = new Reader(new Uint8Array(body.buffer));
+    const buffer = body.buffer;
+    const start = body.byteOffset;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.reader = new Reader(new Uint8Array(buffer));
       this.ir = new InstrReader(this.reader, ctx.features);
     } else if (this.ir.features !== ctx.features) {
       this.ir = new InstrReader(this.reader, ctx.features);
     }
     const r = this.reader;
     const ir = this.ir;
-    r.pos = body.byteOffset;
-    r.end = body.byteOffset + body.length;
+    r.pos = start;
+    r.end = start + body.length;
     // Module offset of buffer position p: p + bodyShift.
-    this.bodyShift = (code.offset >= 0 ? code.offset : 0) - body.byteOffset;
+    this.bodyShift = (code.offset >= 0 ? code.offset : 0) - start;
     try {
       this.setLocals(funcIndex, code);
       this.run(r, ir);
@@ -176,8 +180,12 @@ export class CodeValidator {
     let n = pCount;
     for (let i = 0; i < decls.length; i++) {
       const d = decls[i]!;
-      locals.fill(d.type, n, n + d.count);
-      n += d.count;
+      const end = n + d.count;
+      const t = d.type;
+      // Most runs are short, where a plain loop beats the call into fill().
+      if (d.count <= 16) for (let j = n; j < end; j++) locals[j] = t;
+      else locals.fill(t, n, end);
+      n = end;
     }
     this.localCount = n;
   }
