@@ -541,9 +541,12 @@ export class CodeValidator {
     this.pushFrame(K_FUNC, 0, 0, this.fnResultStart, this.fnResultCount);
 
     const bytes = r.bytes;
-    // The fast paths read at most 6 bytes from an instruction's start (f64.const checks its own 9);
-    // closer to the body's end, `step` reads with the reader's bounds checks.
-    const limit = r.end - 6;
+    const end = r.end;
+    // The fast paths look at up to 6 bytes from an instruction's start, which may lie past the body
+    // (the next function's bytes, say): harmless, as each takes the instruction only when its length
+    // keeps it inside the body (`pos + n <= end`). The buffer itself must have the 6 bytes, though:
+    // reading past a typed array's end would teach V8's optimized code a slower access.
+    const limit = Math.min(end - 1, bytes.length - 6);
     const locals = this.locals;
     const localCount = this.localCount;
     const { globalType, globalMut, globalCount, funcType, funcCount, paramStart, paramCount, resultStart, resultCount } = ctx;
@@ -552,13 +555,16 @@ export class CodeValidator {
     // Module-level tables in locals: an imported binding is loaded through its module cell each time.
     const byteSigs = packedByteSigs;
     const aligns = naturalAlign;
+    // The operand stack has more free slots than the bytes left to read. Every instruction the fast
+    // loop handles is at least one byte long and pushes at most one value more than it pops, so its
+    // pushes need no room check; `step` may push more, and the room is restored after it.
+    if (this.vals.length - this.sp <= end - r.pos) this.growVals(end - r.pos + 1);
     let vals = this.vals;
-    let vlen = vals.length;
     let pos = r.pos;
     let sp = this.sp;
     let height = this.height;
     for (;;) {
-      fast: if (pos <= limit && sp < vlen) {
+      fast: if (pos <= limit) {
         const b = bytes[pos]!;
         // Instruction length, for the plain instructions typed after the switch from the tables.
         let n = 1;
@@ -572,7 +578,7 @@ export class CodeValidator {
               x = (x & 0x7f) | (y << 7);
               n = 3;
             }
-            if (x >= localCount) break fast;
+            if (x >= localCount || pos + n > end) break fast;
             vals[sp++] = locals[x]!;
             pos += n;
             continue;
@@ -587,7 +593,7 @@ export class CodeValidator {
               x = (x & 0x7f) | (y << 7);
               n = 3;
             }
-            if (x >= localCount || sp <= height || vals[sp - 1] !== locals[x]) break fast;
+            if (x >= localCount || sp <= height || vals[sp - 1] !== locals[x] || pos + n > end) break fast;
             if (b === 0x21) sp--;
             pos += n;
             continue;
@@ -601,14 +607,14 @@ export class CodeValidator {
               x = (x & 0x7f) | (y << 7);
               n = 3;
             }
-            if (x >= globalCount) break fast;
+            if (x >= globalCount || pos + n > end) break fast;
             vals[sp++] = globalType[x]!;
             pos += n;
             continue;
           }
           case 0x24 /* global.set */: {
             const x = bytes[pos + 1]!;
-            if (x >= 0x80 || x >= globalCount || globalMut[x] === 0 || sp <= height || vals[sp - 1] !== globalType[x]) break fast;
+            if (x >= 0x80 || x >= globalCount || pos + 2 > end || globalMut[x] === 0 || sp <= height || vals[sp - 1] !== globalType[x]) break fast;
             sp--;
             pos += 2;
             continue;
@@ -626,7 +632,6 @@ export class CodeValidator {
             n = 5;
             break;
           case 0x44 /* f64.const */:
-            if (pos + 9 > r.end) break fast;
             n = 9;
             break;
           case 0x28 /* i32.load */:
@@ -664,17 +669,48 @@ export class CodeValidator {
             break;
           }
           case 0x0b /* end */: {
-            // A block's end with exactly its results, of exactly its types, on the stack (then closing
-            // leaves the stack as it is, §A.3 pop_ctrl + push_vals), and not an `if` that needs an
-            // else arm. The function's own end goes to `step`.
+            // A frame of at most one result whose stack holds exactly its results, of exactly their
+            // types, or nothing at all after an unconditional branch (the polymorphic stack supplies
+            // them); not an `if` that needs an else arm (§A.3 pop_ctrl + push_vals). Closing it leaves
+            // the results, of their declared types, on the parent's stack.
             const d = this.depth - 1;
-            if (d === 0) break fast;
             const rc = this.cResultCount[d]!;
-            if (sp - height !== rc || rc > 1 || (rc === 1 && vals[height] !== pool[this.cResultStart[d]!])) break fast;
+            if (rc > 1) break fast;
+            // (Read only for one result: an empty type's start may be the end of the pool.)
+            const rt = rc === 1 ? pool[this.cResultStart[d]!]! : 0;
+            if (!(sp - height === rc && (rc === 0 || vals[height] === rt)) && !(sp === height && this.unreachable)) {
+              break fast;
+            }
             if (this.cKind[d] === K_IF && (this.cParamCount[d] !== 0 || rc !== 0)) break fast;
+            if (d === 0) {
+              // The function's own end, which must be its last byte (else `step` reports the rest).
+              if (pos + 1 !== end) break fast;
+              this.depth = 0;
+              this.sp = 0;
+              return;
+            }
+            if (rc === 1) vals[height] = rt;
+            sp = height + rc;
             this.depth = d;
             height = this.height = this.cHeight[d - 1]!;
             this.unreachable = this.cUnreachable[d - 1] !== 0;
+            pos += 1;
+            continue;
+          }
+          case 0x05 /* else */: {
+            // The then arm of an `if` without parameters ends as a block does (see end above); the
+            // else arm starts with the if's empty parameter list.
+            const d = this.depth - 1;
+            if (this.cKind[d] !== K_IF || this.cParamCount[d] !== 0) break fast;
+            const rc = this.cResultCount[d]!;
+            if (rc > 1) break fast;
+            if (!(sp - height === rc && (rc === 0 || vals[height] === pool[this.cResultStart[d]!])) && !(sp === height && this.unreachable)) {
+              break fast;
+            }
+            this.cKind[d] = K_ELSE;
+            this.cUnreachable[d] = 0;
+            sp = height;
+            this.unreachable = false;
             pos += 1;
             continue;
           }
@@ -685,7 +721,7 @@ export class CodeValidator {
             const x = bytes[pos + 1]!;
             if (x !== 0x40 && (x < 0x7c || x > 0x7f)) break fast;
             const d = this.depth;
-            if (d === this.cKind.length) break fast;
+            if (d === this.cKind.length || pos + 2 > end) break fast;
             if (b === 0x04) {
               if (sp <= height || vals[sp - 1] !== ValType.i32) break fast;
               sp--;
@@ -705,7 +741,7 @@ export class CodeValidator {
           case 0x0c /* br */:
           case 0x0d /* br_if */: {
             const label = bytes[pos + 1]!;
-            if (label >= 0x80 || label >= this.depth) break fast;
+            if (label >= 0x80 || label >= this.depth || pos + 2 > end) break fast;
             const d = this.depth - 1 - label;
             const loop = this.cKind[d] === K_LOOP;
             const cnt = loop ? this.cParamCount[d]! : this.cResultCount[d]!;
@@ -754,11 +790,12 @@ export class CodeValidator {
                 n = 4;
               }
             }
-            if (f >= funcCount) break fast;
+            if (f >= funcCount || pos + n > end) break fast;
             const t = funcType[f]!;
             const pc = paramCount[t]!;
             const rc = resultCount[t]!;
-            if (sp - pc < height || sp - pc + rc > vlen) break fast;
+            // More than one result would be more pushes than bytes (see the room above).
+            if (sp - pc < height || rc > 1) break fast;
             const ps = paramStart[t]! - (sp - pc);
             for (let i = sp - pc; i < sp; i++) if (vals[i] !== pool[ps + i]) break fast;
             sp -= pc;
@@ -789,6 +826,7 @@ export class CodeValidator {
             if (b < 0x45 || b > 0xc4) break fast;
         }
         // A plain instruction of length n, typed from its packed signature; exact types only.
+        if (pos + n > end) break fast;
         const sig = byteSigs[b]!;
         const np = sig & 3;
         if (np === 1) {
@@ -810,8 +848,8 @@ export class CodeValidator {
       pos = r.pos;
       sp = this.sp;
       height = this.height;
+      if (this.vals.length - sp <= end - pos) this.growVals(end - pos + 1);
       vals = this.vals;
-      vlen = vals.length;
     }
   }
 

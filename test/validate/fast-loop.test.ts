@@ -140,6 +140,33 @@ describe('body validator fast loop', () => {
     check(fn([0x42, 0x01, 0x0f, END], { results: [I32] }), 'type mismatch: instruction requires [i32] but stack has [i64]');
   });
 
+  it('closes frames after unconditional branches, and else arms', () => {
+    check(fn([0x02, 0x7f, 0x00, END, 0x45, 0x1a, END])); // block (result i32) unreachable end; i32.eqz
+    check(fn([0x02, 0x7f, 0x00, END, 0x50, 0x1a, END]), 'type mismatch: instruction requires [i64] but stack has [i32]');
+    check(fn([0x02, 0x7f, 0x00, 0x42, 0x00, END, 0x1a, END]), 'type mismatch: instruction requires [i32] but stack has [i64]');
+    check(fn([...i32Const(1), 0x04, 0x7f, 0x00, 0x05, ...i32Const(2), END, END], { results: [I32] }));
+    check(fn([...i32Const(1), 0x04, 0x7f, 0x42, 0x00, 0x05, ...i32Const(2), END, END], { results: [I32] }), 'type mismatch: instruction requires [i32] but stack has [i64]');
+    check(fn([...i32Const(1), 0x04, 0x40, 0x05, 0x05, END, END]), 'END opcode expected', 'malformed');
+    check(fn([0x00, 0x0f, END], { results: [I32] }));
+    check(fn([0x0f, END], { results: [I32] }), 'type mismatch: instruction requires [i32] but stack has []');
+    check(fn([0x00, END], { results: [I64, I64] }));
+  });
+
+  it('takes an instruction only when it ends inside the body', () => {
+    // Another function follows, so there are bytes after each body to (wrongly) read on into.
+    const two = (body: number[], locals: [number, number][] = []): Uint8Array => {
+      const b = new ModuleBuilder();
+      const t = b.type([], []);
+      b.func(t, body, locals);
+      b.func(t, [0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, END]);
+      return b.bytes();
+    };
+    check(two([0x20, 0x0b], [[12, I32]]), 'unexpected end of section or function', 'malformed');
+    check(two([0x43, 0x00, 0x00, 0x0b]), 'unexpected end of section or function', 'malformed');
+    check(two([0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b]), 'unexpected end of section or function', 'malformed');
+    check(two([0x01, END]));
+  });
+
   it('grows the operand and control stacks', () => {
     const deep = 1000;
     const open = new Array<number>(deep).fill(0).flatMap(() => [...i32Const(1), 0x04, 0x40]);
