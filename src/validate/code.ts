@@ -111,18 +111,84 @@ export class CodeValidator {
   private buffer: ArrayBufferLike | null = null;
   private reader!: Reader;
 
+  // Where each body lies and how many locals it declares, gathered by `validateAll` before any body
+  // is validated. Offsets as int32, which the reader's fields keep as small integers (V8 would turn
+  // them into doubles for values from a Float64Array); declared counts may pass 2^31.
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private declared = new Float64Array(0);
+
+  /**
+   * Validates the bodies of a module's defined functions in order (`codes[i]` is function
+   * `ctx.importedFuncs + i`).
+   *
+   * A first pass reads where each body lies and sums its local declarations. It touches every Code
+   * object, body view and locals list once, with each function's loads independent of the last
+   * one's, so the processor overlaps their cache misses; the validation loop, which needs them one
+   * function at a time, would wait for each in turn. (Touching them first measured ~8% less CPU
+   * time for decode+validate of ruby.wasm, whose 17,825 functions' objects are spread over the heap.)
+   */
+  validateAll(ctx: Context, cls: Uint8Array, codes: readonly Code[]): void {
+    const n = codes.length;
+    if (this.starts.length < n) {
+      this.starts = new Int32Array(n);
+      this.ends = new Int32Array(n);
+      this.declared = new Float64Array(n);
+    }
+    const starts = this.starts;
+    const ends = this.ends;
+    const declared = this.declared;
+    let buffer: ArrayBufferLike | null = null;
+    let oneBuffer = true;
+    for (let i = 0; i < n; i++) {
+      const code = codes[i]!;
+      const body = code.body;
+      const b = body.buffer;
+      if (i === 0) buffer = b;
+      else if (b !== buffer) oneBuffer = false;
+      const start = body.byteOffset;
+      const end = start + body.length;
+      // Beyond int32 (a 2 GiB buffer): the per-function path below, which reads the view itself.
+      if (end > 0x7fffffff) oneBuffer = false;
+      starts[i] = start;
+      ends[i] = end;
+      const decls = code.locals;
+      let total = 0;
+      for (let j = 0; j < decls.length; j++) total += decls[j]!.count;
+      declared[i] = total;
+    }
+    for (let i = 0; i < n; i++) {
+      // Bodies in different buffers (hand-built modules): each view says where it lies.
+      if (oneBuffer) this.validateIn(ctx, cls, ctx.importedFuncs + i, codes[i]!, buffer!, starts[i]!, ends[i]!, declared[i]!);
+      else this.validate(ctx, cls, ctx.importedFuncs + i, codes[i]!);
+    }
+  }
+
   /** Validates the body of function `funcIndex` (an index in the function index space). */
   validate(ctx: Context, cls: Uint8Array, funcIndex: number, code: Code): void {
+    const body = code.body;
+    const decls = code.locals;
+    let total = 0;
+    for (let j = 0; j < decls.length; j++) total += decls[j]!.count;
+    this.validateIn(ctx, cls, funcIndex, code, body.buffer, body.byteOffset, body.byteOffset + body.length, total);
+  }
+
+  /** `validate`, with the body's place in `buffer` and its declared local count worked out. */
+  private validateIn(
+    ctx: Context,
+    cls: Uint8Array,
+    funcIndex: number,
+    code: Code,
+    buffer: ArrayBufferLike,
+    start: number,
+    end: number,
+    declared: number,
+  ): void {
     this.ctx = ctx;
     this.cls = cls;
     this.pool = ctx.pool;
     this.funcIndex = funcIndex;
     this.own = null;
-    // Each typed-array accessor (buffer, byteOffset, length) is a call with checks, not a field
-    // load: read each once (per function, that is most of the cost outside the pass).
-    const body = code.body;
-    const buffer = body.buffer;
-    const start = body.byteOffset;
     if (buffer !== this.buffer) {
       this.buffer = buffer;
       this.reader = new Reader(new Uint8Array(buffer));
@@ -133,11 +199,11 @@ export class CodeValidator {
     const r = this.reader;
     const ir = this.ir;
     r.pos = start;
-    r.end = start + body.length;
+    r.end = end;
     // Module offset of buffer position p: p + bodyShift.
     this.bodyShift = (code.offset >= 0 ? code.offset : 0) - start;
     try {
-      this.setLocals(funcIndex, code);
+      this.setLocals(funcIndex, code, declared);
       this.run(r, ir);
     } catch (e) {
       if (e instanceof CompileError && e !== this.own) {
@@ -156,14 +222,14 @@ export class CodeValidator {
     this.ir = undefined!;
   }
 
-  private setLocals(funcIndex: number, code: Code): void {
+  /** Types the locals: the parameters, then `declared` more from the body's declarations. */
+  private setLocals(funcIndex: number, code: Code, declared: number): void {
     const ctx = this.ctx;
     const t = ctx.funcType[funcIndex]!;
     const pStart = ctx.paramStart[t]!;
     const pCount = ctx.paramCount[t]!;
-    let total = pCount;
+    const total = pCount + declared;
     const decls = code.locals;
-    for (let i = 0; i < decls.length; i++) total += decls[i]!.count;
     if (total > MAX_LOCALS) {
       this.own = new CompileError(
         'unsupported',

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CompileError } from '../../src/api/errors.js';
 import { decodeModule } from '../../src/binary/decode.js';
-import { validateModule } from '../../src/validate/index.js';
+import { emptyModule } from '../../src/binary/types.js';
+import { MAX_LOCALS, validateModule } from '../../src/validate/index.js';
 import { F64, I32, I64, ModuleBuilder, constExpr, i32Const, limits, s32, u32 } from '../support/wasm-builder.js';
 
 const END = 0x0b;
@@ -165,6 +166,25 @@ describe('body validator fast loop', () => {
     check(two([0x43, 0x00, 0x00, 0x0b]), 'unexpected end of section or function', 'malformed');
     check(two([0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b]), 'unexpected end of section or function', 'malformed');
     check(two([0x01, END]));
+  });
+
+  it('validates hand-built bodies in separate buffers, and reports the first failing function', () => {
+    const m = emptyModule();
+    m.types.push({ params: [], results: [I32] });
+    const code = (body: number[], locals: { count: number; type: number }[] = []) => ({
+      locals: locals as { count: number; type: 0x7f }[],
+      body: new Uint8Array(body),
+      offset: -1,
+    });
+    m.funcs.push(0, 0, 0);
+    m.codes.push(code([...i32Const(1), END]), code([0x42, 0x00, END]), code([0x00, END], [{ count: MAX_LOCALS + 1, type: I32 }]));
+    assert.throws(() => validateModule(m, 0), /^CompileError: type mismatch: .*function 1 \(defined #1\)/);
+    m.codes[1] = code([0x20, 0x00, END], [{ count: 1, type: I32 }]);
+    assert.throws(() => validateModule(m, 0), /^CompileError: too many locals: 50001, .*function 2 \(defined #2\)/);
+    m.codes[2] = code([0x00, END], [{ count: 2 ** 31, type: I32 }, { count: 2 ** 31, type: I32 }]);
+    assert.throws(() => validateModule(m, 0), /too many locals: 4294967296,/);
+    m.codes[2] = code([0x00, END]);
+    validateModule(m, 0);
   });
 
   it('grows the operand and control stacks', () => {
