@@ -119,10 +119,14 @@ class Decoder {
         case SectionId.import:
           this.vec(() => m.imports.push(this.import()));
           break;
-        case SectionId.function:
-          this.vec(() => m.funcs.push(r.u32()));
-          funcCount = m.funcs.length;
+        case SectionId.function: {
+          const n = this.count();
+          const funcs = this.sized<number>(n);
+          for (let i = 0; i < n; i++) funcs[i] = r.u32();
+          m.funcs = funcs;
+          funcCount = n;
           break;
+        }
         case SectionId.table:
           this.vec(() => m.tables.push(this.tableType()));
           break;
@@ -154,11 +158,13 @@ class Decoder {
           }
           // Errors say which function (`code section, function 3`); the reader builds that text
           // only when it makes an error, not once per function.
+          const codes = this.sized<Code>(n);
           for (let i = 0; i < n; i++) {
             r.whereIndex = i;
-            m.codes.push(this.code());
+            codes[i] = this.code();
           }
           r.whereIndex = -1;
+          m.codes = codes;
           break;
         }
         case SectionId.data: {
@@ -166,7 +172,9 @@ class Decoder {
           if (m.dataCount !== null && n !== m.dataCount) {
             throw r.error('data count and data section have inconsistent lengths', idAt);
           }
-          for (let i = 0; i < n; i++) m.datas.push(this.data());
+          const datas = this.sized<DataSegment>(n);
+          for (let i = 0; i < n; i++) datas[i] = this.data();
+          m.datas = datas;
           break;
         }
       }
@@ -191,6 +199,16 @@ class Decoder {
   }
 
   /** vec(x): a count then that many items. */
+  /**
+   * An array for a section's `n` items, made at its final size when `n` is plausible (each item takes
+   * at least a byte): filled by index, it is not regrown and copied on the way (~20 times for
+   * CRuby's ~18k functions, bodies and data segments). Items still come one by one, so a count
+   * larger than the bytes can hold fails as "unexpected end" as before.
+   */
+  private sized<T>(n: number): T[] {
+    return n <= this.r.end - this.r.pos ? new Array<T>(n) : [];
+  }
+
   private vec(item: () => void): void {
     const n = this.count();
     for (let i = 0; i < n; i++) item();

@@ -323,18 +323,20 @@ export class InstrReader {
     return this.r.bytes.subarray(this.bytesAt, this.bytesAt + 16);
   }
 
-  /** The last instruction as an `Instr` object. */
+  /**
+   * The last instruction as an `Instr` object. Each shape is built as one literal: an object made as
+   * `{ op }` and given more properties later gets a separate property store (two allocations; the
+   * decoder makes one of these per constant expression, ~27k in CRuby).
+   */
   toInstr(): Instr {
     const op = this.op;
     const info = opInfo(op)!;
-    const ins: Instr = { op };
     switch (info.imm) {
       case Imm.none:
       case Imm.fence:
-        break;
+        return { op };
       case Imm.block:
-        ins.blockType = this.blockType;
-        break;
+        return { op, blockType: this.blockType };
       case Imm.label:
       case Imm.func:
       case Imm.local:
@@ -343,67 +345,42 @@ export class InstrReader {
       case Imm.data:
       case Imm.elem:
       case Imm.tag:
-        ins.index = this.index;
-        break;
+        return { op, index: this.index };
       case Imm.brTable:
-        ins.labels = Array.from(this.labels.subarray(0, this.labelCount));
-        ins.index = this.index;
-        break;
+        return { op, labels: Array.from(this.labels.subarray(0, this.labelCount)), index: this.index };
       case Imm.callIndirect:
       case Imm.tableInit:
       case Imm.tableCopy:
-        ins.index = this.index;
-        ins.index2 = this.index2;
-        break;
+        return { op, index: this.index, index2: this.index2 };
       case Imm.memarg:
-        ins.align = this.align;
-        ins.offset = this.offset;
-        ins.memory = this.memory;
-        break;
+        return { op, align: this.align, offset: this.offset, memory: this.memory };
       case Imm.memargLane:
-        ins.align = this.align;
-        ins.offset = this.offset;
-        ins.memory = this.memory;
-        ins.lane = this.lane;
-        break;
+        return { op, align: this.align, offset: this.offset, memory: this.memory, lane: this.lane };
       case Imm.mem:
-        ins.memory = this.memory;
-        break;
+        return { op, memory: this.memory };
       case Imm.memoryInit:
-        ins.index = this.index;
-        ins.memory = this.memory;
-        break;
+        return { op, index: this.index, memory: this.memory };
       case Imm.memoryCopy:
-        ins.memory = this.memory;
-        ins.index2 = this.index2;
-        break;
+        return { op, memory: this.memory, index2: this.index2 };
       case Imm.i32:
-        ins.value = this.i32;
-        break;
+        return { op, value: this.i32 };
       case Imm.i64:
-        ins.value = (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0);
-        break;
+        return { op, value: (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0) };
       case Imm.f32:
-        ins.bits = this.f32;
-        break;
+        return { op, bits: this.f32 };
       case Imm.f64:
-        ins.bits = (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
-        break;
+        return { op, bits: (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0) };
       case Imm.v128:
       case Imm.shuffle:
-        ins.bytes = this.immBytes().slice();
-        break;
+        return { op, bytes: this.immBytes().slice() };
       case Imm.lane:
-        ins.lane = this.lane;
-        break;
+        return { op, lane: this.lane };
       case Imm.selectT:
-        ins.types = this.types.slice(0, this.typeCount);
-        break;
+        return { op, types: this.types.slice(0, this.typeCount) };
       case Imm.refType:
-        ins.refType = this.refType;
-        break;
+        return { op, refType: this.refType };
     }
-    return ins;
+    return { op };
   }
 }
 
