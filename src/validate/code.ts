@@ -692,7 +692,13 @@ export class CodeValidator {
             else if (bytes[pos + 2]! < 0x80) n = 3;
             else if (bytes[pos + 3]! < 0x80) n = 4;
             else if (bytes[pos + 4]! < 0x80) n = 5;
-            else break fast;
+            else {
+              // A fifth byte: 35 bits, plenty for an i64; an i32's unused bits must copy its sign bit.
+              const last = bytes[pos + 5]!;
+              if (last >= 0x80) break fast;
+              if (b === 0x41 && (last & 0x78) !== 0 && (last & 0x78) !== 0x78) break fast;
+              n = 6;
+            }
             break;
           case 0x43 /* f32.const */:
             n = 5;
