@@ -5,7 +5,7 @@
 
 import { CompileError } from '../api/errors.js';
 import { Features } from '../api/features.js';
-import { readConstExpr } from './instr.js';
+import { InstrReader, readConstExpr } from './instr.js';
 import { Reader } from './reader.js';
 import {
   type Code,
@@ -18,6 +18,7 @@ import {
   type Global,
   type GlobalType,
   type Import,
+  type Instr,
   type ImportDesc,
   type Limits,
   type LocalDecl,
@@ -63,10 +64,17 @@ class Decoder {
   private readonly r: Reader;
   private readonly features: number;
   private readonly m: Module = emptyModule();
+  /** The instruction reader over `r` for constant expressions (ruby.wasm has ~27k of them). */
+  private readonly ir: InstrReader;
 
   constructor(bytes: Uint8Array, features: number) {
     this.r = new Reader(bytes);
     this.features = features;
+    this.ir = new InstrReader(this.r, features);
+  }
+
+  private constExpr(): Instr[] {
+    return readConstExpr(this.r, this.features, this.ir);
   }
 
   module(): Module {
@@ -111,10 +119,14 @@ class Decoder {
         case SectionId.import:
           this.vec(() => m.imports.push(this.import()));
           break;
-        case SectionId.function:
-          this.vec(() => m.funcs.push(r.u32()));
-          funcCount = m.funcs.length;
+        case SectionId.function: {
+          const n = this.count();
+          const funcs = this.sized<number>(n);
+          for (let i = 0; i < n; i++) funcs[i] = r.u32();
+          m.funcs = funcs;
+          funcCount = n;
           break;
+        }
         case SectionId.table:
           this.vec(() => m.tables.push(this.tableType()));
           break;
@@ -144,11 +156,15 @@ class Decoder {
           if (n !== Math.max(funcCount, 0)) {
             throw r.error('function and code section have inconsistent lengths', idAt);
           }
+          // Errors say which function (`code section, function 3`); the reader builds that text
+          // only when it makes an error, not once per function.
+          const codes = this.sized<Code>(n);
           for (let i = 0; i < n; i++) {
-            r.where = `code section, function ${i}`;
-            m.codes.push(this.code());
+            r.whereIndex = i;
+            codes[i] = this.code();
           }
-          r.where = 'code section';
+          r.whereIndex = -1;
+          m.codes = codes;
           break;
         }
         case SectionId.data: {
@@ -156,7 +172,9 @@ class Decoder {
           if (m.dataCount !== null && n !== m.dataCount) {
             throw r.error('data count and data section have inconsistent lengths', idAt);
           }
-          for (let i = 0; i < n; i++) m.datas.push(this.data());
+          const datas = this.sized<DataSegment>(n);
+          for (let i = 0; i < n; i++) datas[i] = this.data();
+          m.datas = datas;
           break;
         }
       }
@@ -181,6 +199,16 @@ class Decoder {
   }
 
   /** vec(x): a count then that many items. */
+  /**
+   * An array for a section's `n` items, made at its final size when `n` is plausible (each item takes
+   * at least a byte): filled by index, it is not regrown and copied on the way (~20 times for
+   * CRuby's ~18k functions, bodies and data segments). Items still come one by one, so a count
+   * larger than the bytes can hold fails as "unexpected end" as before.
+   */
+  private sized<T>(n: number): T[] {
+    return n <= this.r.end - this.r.pos ? new Array<T>(n) : [];
+  }
+
   private vec(item: () => void): void {
     const n = this.count();
     for (let i = 0; i < n; i++) item();
@@ -305,7 +333,7 @@ class Decoder {
 
   private global(): Global {
     const type = this.globalType();
-    const init = readConstExpr(this.r, this.features);
+    const init = this.constExpr();
     return { type, init };
   }
 
@@ -322,7 +350,7 @@ class Decoder {
     let offset = null;
     if (active) {
       if (flags & 2) table = r.u32();
-      offset = readConstExpr(r, this.features);
+      offset = this.constExpr();
     }
     let elemType: ValType = 0x70;
     if (flags & 3) {
@@ -335,7 +363,7 @@ class Decoder {
     const init: Global['init'][] = [];
     const n = this.count();
     if (flags & 4) {
-      for (let i = 0; i < n; i++) init.push(readConstExpr(r, this.features));
+      for (let i = 0; i < n; i++) init.push(this.constExpr());
     } else {
       for (let i = 0; i < n; i++) init.push([{ op: 0xd2, index: r.u32() }]);
     }
@@ -351,7 +379,7 @@ class Decoder {
     let offset = null;
     if (flags !== 1) {
       if (flags === 2) memory = r.u32();
-      offset = readConstExpr(r, this.features);
+      offset = this.constExpr();
     }
     const len = r.u32();
     if (len > r.end - r.pos) throw r.eofError();
@@ -368,14 +396,17 @@ class Decoder {
     const end = start + size;
     const outer = r.end;
     r.end = end;
-    const locals: LocalDecl[] = [];
     const n = this.count();
     let total = 0;
+    // Sized to its declarations (a pushed-to array reserves room for 16 more; once per function).
+    const locals: LocalDecl[] = n === 0 ? [] : n <= 64 ? new Array<LocalDecl>(n) : [];
     for (let i = 0; i < n; i++) {
       const count = r.u32();
       total += count;
       if (total > 0xffffffff) throw r.error('too many locals', start);
-      locals.push({ count, type: this.valType() });
+      const decl = { count, type: this.valType() };
+      if (n <= 64) locals[i] = decl;
+      else locals.push(decl);
     }
     const bodyAt = r.pos;
     if (bodyAt > end) throw r.error('section size mismatch', end);

@@ -8,6 +8,9 @@ import { Imm, OP_ID_LIMIT, Op, allOps, opInfo } from './opcodes.js';
 import { Reader } from './reader.js';
 import { type Instr, type ValType, isValType } from './types.js';
 
+/** br_table targets before the first br_table: most readers (constant expressions) never see one. */
+const NO_LABELS = new Uint32Array(0);
+
 /** The immediate kind of each opcode id, `NO_IMM_KIND` for ids that are no instruction. */
 const NO_IMM_KIND = 255;
 
@@ -62,7 +65,7 @@ export class InstrReader {
   /** Byte offset of the 16 immediate bytes of v128.const / i8x16.shuffle. */
   bytesAt = 0;
   /** br_table targets (the first `labelCount` entries; the default is in `index`). */
-  labels = new Uint32Array(16);
+  labels = NO_LABELS;
   labelCount = 0;
   /** select t*: the types (the first `typeCount` entries). */
   types: ValType[] = [];
@@ -182,7 +185,7 @@ export class InstrReader {
         const n = r.u32();
         // Each target takes at least one byte: a count beyond the remaining bytes is malformed.
         if (n > r.end - r.pos) throw r.eofError();
-        if (n > this.labels.length) this.labels = new Uint32Array(Math.max(n, this.labels.length * 2));
+        if (n > this.labels.length) this.labels = new Uint32Array(Math.max(n, this.labels.length * 2, 16));
         const labels = this.labels;
         for (let i = 0; i < n; i++) labels[i] = r.u32();
         this.labelCount = n;
@@ -320,18 +323,20 @@ export class InstrReader {
     return this.r.bytes.subarray(this.bytesAt, this.bytesAt + 16);
   }
 
-  /** The last instruction as an `Instr` object. */
+  /**
+   * The last instruction as an `Instr` object. Each shape is built as one literal: an object made as
+   * `{ op }` and given more properties later gets a separate property store (two allocations; the
+   * decoder makes one of these per constant expression, ~27k in CRuby).
+   */
   toInstr(): Instr {
     const op = this.op;
     const info = opInfo(op)!;
-    const ins: Instr = { op };
     switch (info.imm) {
       case Imm.none:
       case Imm.fence:
-        break;
+        return { op };
       case Imm.block:
-        ins.blockType = this.blockType;
-        break;
+        return { op, blockType: this.blockType };
       case Imm.label:
       case Imm.func:
       case Imm.local:
@@ -340,67 +345,42 @@ export class InstrReader {
       case Imm.data:
       case Imm.elem:
       case Imm.tag:
-        ins.index = this.index;
-        break;
+        return { op, index: this.index };
       case Imm.brTable:
-        ins.labels = Array.from(this.labels.subarray(0, this.labelCount));
-        ins.index = this.index;
-        break;
+        return { op, labels: Array.from(this.labels.subarray(0, this.labelCount)), index: this.index };
       case Imm.callIndirect:
       case Imm.tableInit:
       case Imm.tableCopy:
-        ins.index = this.index;
-        ins.index2 = this.index2;
-        break;
+        return { op, index: this.index, index2: this.index2 };
       case Imm.memarg:
-        ins.align = this.align;
-        ins.offset = this.offset;
-        ins.memory = this.memory;
-        break;
+        return { op, align: this.align, offset: this.offset, memory: this.memory };
       case Imm.memargLane:
-        ins.align = this.align;
-        ins.offset = this.offset;
-        ins.memory = this.memory;
-        ins.lane = this.lane;
-        break;
+        return { op, align: this.align, offset: this.offset, memory: this.memory, lane: this.lane };
       case Imm.mem:
-        ins.memory = this.memory;
-        break;
+        return { op, memory: this.memory };
       case Imm.memoryInit:
-        ins.index = this.index;
-        ins.memory = this.memory;
-        break;
+        return { op, index: this.index, memory: this.memory };
       case Imm.memoryCopy:
-        ins.memory = this.memory;
-        ins.index2 = this.index2;
-        break;
+        return { op, memory: this.memory, index2: this.index2 };
       case Imm.i32:
-        ins.value = this.i32;
-        break;
+        return { op, value: this.i32 };
       case Imm.i64:
-        ins.value = (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0);
-        break;
+        return { op, value: (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0) };
       case Imm.f32:
-        ins.bits = this.f32;
-        break;
+        return { op, bits: this.f32 };
       case Imm.f64:
-        ins.bits = (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
-        break;
+        return { op, bits: (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0) };
       case Imm.v128:
       case Imm.shuffle:
-        ins.bytes = this.immBytes().slice();
-        break;
+        return { op, bytes: this.immBytes().slice() };
       case Imm.lane:
-        ins.lane = this.lane;
-        break;
+        return { op, lane: this.lane };
       case Imm.selectT:
-        ins.types = this.types.slice(0, this.typeCount);
-        break;
+        return { op, types: this.types.slice(0, this.typeCount) };
       case Imm.refType:
-        ins.refType = this.refType;
-        break;
+        return { op, refType: this.refType };
     }
-    return ins;
+    return { op };
   }
 }
 
@@ -441,18 +421,25 @@ export function decodeBody(body: Uint8Array, features: number): Instr[] {
 /**
  * Reads a constant expression up to and including its `end`, returning the instructions before the
  * `end`. Which instructions are allowed is the validator's concern ("constant expression required").
+ * A caller reading many (the decoder: one per data segment and element item) passes its own
+ * instruction reader over `r`, so none is made per expression.
  */
-export function readConstExpr(r: Reader, features: number): Instr[] {
-  const ir = new InstrReader(r, features);
-  const out: Instr[] = [];
+export function readConstExpr(r: Reader, features: number, ir = new InstrReader(r, features)): Instr[] {
+  // Nearly every constant expression is one instruction: it gets an array of exactly one element
+  // (a growing array would reserve room for 16 more, in each of ruby.wasm's ~27k expressions).
+  let only: Instr | null = null;
+  let out: Instr[] | null = null;
   let depth = 0;
   for (;;) {
     ir.read();
     const op = ir.op;
     if (op === Op.end) {
-      if (depth === 0) return out;
+      if (depth === 0) return out ?? (only !== null ? [only] : []);
       depth--;
     } else if (op === Op.block || op === Op.loop || op === Op.if || op === Op.try) depth++;
-    out.push(ir.toInstr());
+    const ins = ir.toInstr();
+    if (out !== null) out.push(ins);
+    else if (only === null) only = ins;
+    else out = [only, ins];
   }
 }

@@ -16,6 +16,8 @@ export class Reader {
   end: number;
   /** Where we are, for error messages (e.g. `code section, function 3`). */
   where = '';
+  /** When >= 0, errors are `${where}, function ${whereIndex}` (set per body by the decoder). */
+  whereIndex = -1;
   /** Scratch results of `s64Parts`: low and high 32 bits (each as a signed int32). */
   lo = 0;
   hi = 0;
@@ -28,7 +30,8 @@ export class Reader {
 
   /** A malformed-module error at `offset` (default: the current position). */
   error(reason: string, offset = this.pos): CompileError {
-    return new CompileError('malformed', reason, this.where, offset);
+    const where = this.whereIndex >= 0 ? `${this.where}, function ${this.whereIndex}` : this.where;
+    return new CompileError('malformed', reason, where, offset);
   }
 
   /**

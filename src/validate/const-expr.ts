@@ -4,7 +4,7 @@
 
 import { Features } from '../api/features.js';
 import { Op, opInfo, opName } from '../binary/opcodes.js';
-import { type ConstExpr, ValType } from '../binary/types.js';
+import { type ConstExpr, type Instr, ValType } from '../binary/types.js';
 import { opFeature } from './tables.js';
 import { type Context, invalid, malformed, typeListString } from './context.js';
 
@@ -28,7 +28,8 @@ export function checkConstExpr(
   stack.length = 0;
   // The reference interpreter first requires every instruction to be constant (looking up globals as
   // it goes), then types the sequence; the same order gives the same message for the same module.
-  for (const ins of expr) {
+  for (let i = 0; i < expr.length; i++) {
+    const ins = expr[i]!;
     const op = ins.op;
     const need = opFeature[op] ?? 0;
     if (need !== 0 && (ctx.features & need) === 0) {
@@ -65,7 +66,8 @@ export function checkConstExpr(
         throw invalid('constant expression required', `${where()}, ${opName(op)}`);
     }
   }
-  for (const ins of expr) {
+  for (let i = 0; i < expr.length; i++) {
+    const ins = expr[i]!;
     switch (ins.op) {
       case Op.i32_const:
         stack.push(ValType.i32);
@@ -116,7 +118,40 @@ export function checkConstExpr(
 /** Adds the functions that `ref.func` names in `expr` to C.refs. */
 export function collectRefs(expr: ConstExpr | null, refs: Uint8Array): void {
   if (expr === null) return;
-  for (const ins of expr) {
+  // Indexed: this runs once per element item and segment (tens of thousands in large modules), and
+  // an iterator that escapes optimization is an allocation each.
+  for (let i = 0; i < expr.length; i++) {
+    const ins = expr[i]!;
     if (ins.op === Op.ref_func && ins.index! < refs.length) refs[ins.index!] = 1;
+  }
+}
+
+/**
+ * Whether `expr` is a single instruction that is constant and of type `expected` — what nearly every
+ * segment offset and element item is (`i32.const n`, `ref.func f`). True only when `checkConstExpr`
+ * would accept it, so callers may skip that call (and making its `where` closure) for these.
+ */
+export function isSimpleConst(ctx: Context, expr: ConstExpr, expected: number, visibleGlobals: number): boolean {
+  if (expr.length !== 1) return false;
+  const ins: Instr = expr[0]!;
+  switch (ins.op) {
+    case Op.i32_const:
+      return expected === ValType.i32;
+    case Op.i64_const:
+      return expected === ValType.i64;
+    case Op.f32_const:
+      return expected === ValType.f32;
+    case Op.f64_const:
+      return expected === ValType.f64;
+    case Op.ref_func:
+      return expected === ValType.funcref && ins.index! < ctx.funcCount;
+    case Op.ref_null:
+      return expected === ins.refType;
+    case Op.global_get: {
+      const g = ins.index!;
+      return g < visibleGlobals && ctx.globalMut[g] === 0 && ctx.globalType[g] === expected;
+    }
+    default:
+      return false;
   }
 }

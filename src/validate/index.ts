@@ -29,7 +29,7 @@ export function validateModule(m: Module, features: number): void {
     const v = shared ?? new CodeValidator();
     shared = null;
     try {
-      for (let i = 0; i < m.codes.length; i++) v.validate(ctx, cls, ctx.importedFuncs + i, m.codes[i]!);
+      v.validateAll(ctx, cls, m.codes);
     } finally {
       v.release();
       shared = v;

@@ -313,6 +313,12 @@ test('code section: locals, bodies, body offsets and framing errors', () => {
   malformed(oneFunc(0x01), 'unexpected end of section or function');
   malformed(mod(typeSec(functype([], [])), funcSec(0, 0), codeSec(func([], 0x01), func([], END))), 'END opcode expected');
   malformed(mod(typeSec(functype([], [])), funcSec(0), codeSec(func([[1, 0x40]], END))), 'malformed value type');
+  // Errors inside a body name the function; after the code section, the section alone.
+  assert.throws(
+    () => decode(mod(typeSec(functype([], [])), funcSec(0, 0), codeSec(func([], END), func([[1, 0x40]], END)))),
+    /malformed value type \(code section, function 1 at offset 0x[0-9a-f]+\)$/,
+  );
+  assert.throws(() => decode(mod(typeSec(functype([], [])), funcSec(0), codeSec(func([], END)), [0x0b, 0x01, 0x01])), /unexpected end of section or function \(data section at offset/);
   // A body size running past the section.
   malformed(mod(typeSec(functype([], [])), funcSec(0), section(10, [0x01, 0x05, 0x00, END])), 'length out of bounds');
 });

@@ -26,6 +26,15 @@ describe('literal ids in hot switches', () => {
     }
   });
 
+  it('opcode byte cases in the fast loop of the body validator match the opcodes', () => {
+    const src = source('src/validate/code.ts');
+    const cases = [...src.matchAll(/case 0x([0-9a-f]+) \/\* ([a-z0-9_.]+) \*\/:/g)];
+    assert.ok(cases.length > 40, `found only ${cases.length} opcode byte cases`);
+    for (const [, hex, name] of cases) {
+      assert.equal(parseInt(hex!, 16), opByName(name!)?.id, `case 0x${hex} is commented ${name}`);
+    }
+  });
+
   it('class literals match Cls', () => {
     for (const rel of ['src/validate/code.ts']) {
       const hits = [...source(rel).matchAll(/(\d+) \/\* Cls\.(\w+) \*\//g)];
