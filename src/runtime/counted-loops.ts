@@ -70,6 +70,8 @@ const RING = 8;
 export class CountedLoopFinder {
   readonly found: CountedLoop[] = [];
   private readonly stack: Open[] = [];
+  /** The open loops, innermost last (a body can nest hundreds of blocks: no walks of `stack`). */
+  private readonly loopStack: Open[] = [];
   private readonly ring: Ring[] = [];
   private seq = 0;
   private loops = 0;
@@ -85,10 +87,10 @@ export class CountedLoopFinder {
     return this.ring[(this.seq - back + RING * 2) % RING]!;
   }
 
-  /** The innermost open loop, or undefined. */
+  /** The innermost open loop, while it can still be counted (innermost so far), or undefined. */
   private loop(): Open | undefined {
-    for (let k = this.stack.length - 1; k >= 0; k--) if (this.stack[k]!.ordinal >= 0) return this.stack[k];
-    return undefined;
+    const l = this.loopStack[this.loopStack.length - 1];
+    return l !== undefined && l.innermost ? l : undefined;
   }
 
   private branch(d: number, conditional: boolean): void {
@@ -108,7 +110,9 @@ export class CountedLoopFinder {
         this.open(-1, ir);
         break;
       case Op.loop: {
-        for (const o of this.stack) if (o.ordinal >= 0) o.innermost = false;
+        // Only the innermost open loop can still be innermost: the others lost it to it already.
+        const outer = this.loopStack[this.loopStack.length - 1];
+        if (outer !== undefined) outer.innermost = false;
         this.open(this.loops++, ir);
         break;
       }
@@ -117,7 +121,10 @@ export class CountedLoopFinder {
         break;
       case Op.end: {
         const o = this.stack.pop();
-        if (o !== undefined && o.ordinal >= 0) this.close(o, ir.start);
+        if (o !== undefined && o.ordinal >= 0) {
+          this.loopStack.pop();
+          this.close(o, ir.start);
+        }
         break;
       }
       case Op.br:
@@ -152,7 +159,7 @@ export class CountedLoopFinder {
       default:
         // Any other instruction that names a label (br_on_null and kin) may branch back: the loops
         // around it are not counted.
-        if (opInfo(op)?.imm === Imm.label) for (const o of this.stack) o.backs += 2;
+        if (opInfo(op)?.imm === Imm.label) for (const o of this.loopStack) o.backs += 2;
     }
     const r = this.ring[this.seq % RING]!;
     r.op = op;
@@ -172,7 +179,7 @@ export class CountedLoopFinder {
         initValue = k.i32;
       }
     }
-    this.stack.push({
+    const o: Open = {
       ordinal,
       start: ir.start,
       innermost: true,
@@ -184,7 +191,9 @@ export class CountedLoopFinder {
       far: 0,
       initLocal,
       initValue,
-    });
+    };
+    this.stack.push(o);
+    if (ordinal >= 0) this.loopStack.push(o);
   }
 
   /** At a loop's `end` (at byte `end`): is it counted? The ring's newest entry is the instruction before. */
