@@ -793,6 +793,7 @@ class Lowerer extends LowerFuse {
         const lo = this.vv[this.len - 1]!;
         const hi = this.vh[this.len - 1]!;
         this.len--;
+        if (k64[0] === Op.i64_mul_k && (this.fuseRotlMul(lo, hi) || this.fuseLoadMulK(lo, hi))) return;
         const a = this.pop();
         if (k64[1]) this.emitD(k64[0], this.push(I64), a, lo & 63);
         else this.emitD(k64[0], this.push(I64), a, lo, hi);
@@ -816,6 +817,20 @@ class Lowerer extends LowerFuse {
         const a = this.pop();
         this.emitD(Op.i64_add_k, this.push(I64), a, lo, hi);
         return;
+      }
+      if (op === W.i64_add) {
+        // x * K + y or y + x * K, the multiplication just emitted: one instruction
+        const t = this.takeBackBinary(Op.i64_mul_k);
+        if (t !== null) {
+          this.emitD(Op.i64_muladd_k, this.push(I64), t[0], t[1], t[4], t[2]);
+          return;
+        }
+        const m = this.takeBackBinary(Op.i64_mulm_k);
+        if (m !== null) {
+          const [a, off, k, lo, hi] = this.taken;
+          this.emitD(Op.i64_muladdm_k, this.push(I64), a!, off!, k!, lo!, hi!, m[2]);
+          return;
+        }
       }
       if (op === W.i32_add) {
         // (x << k) + y or y + (x << k), the shift just emitted: one instruction

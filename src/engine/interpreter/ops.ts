@@ -71,6 +71,10 @@ export const enum Op {
   // a load whose value only a store writes back (memcpy/memmove loops): n a aoff ak b boff bk ->
   // copy n (1, 2, 4 or 8) bytes from ((a + ak) mod 2^32) + aoff to ((b + bk) mod 2^32) + boff
   copy_mm,
+  // an f64 result stored at once (`a[i] = x + y`, `c[j] += a * b[j]`: the result is a temporary only the
+  // store reads): kind a off k x y [z] -> store at ((a + k) mod 2^32) + off the value of `kind`, the
+  // producer's opcode (f64_add/sub/mul: x OP y; f64_muladd/mulsub/submul: as those with x y z)
+  storef64_bin, storef64_fma,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
@@ -102,6 +106,13 @@ export const enum Op {
   i64_and, i64_or, i64_xor, i64_shl, i64_shr_s, i64_shr_u, i64_rotl, i64_rotr,
   i64_add_k, i64_mul_k, i64_and_k, i64_or_k, i64_xor_k, // d a lo hi
   i64_shl_k, i64_shr_s_k, i64_shr_u_k, i64_rotl_k, // d a n   (n = count mod 64)
+  // multiply-by-constant chains of 64-bit hashes (xxHash's round `rotl(acc + x * P2, 31) * P1`,
+  // MurmurHash's `rotl(k, r) * c`, polynomial and multiply-accumulate hashing):
+  i64_muladd_k, // d a lo hi b   d = a * K + b   (i64.mul by a constant feeding i64.add)
+  i64_rotlmul_k, // d a lo hi n t   t = rotl(a, n), d = t * K   (i64.rotl by a constant feeding i64.mul by one)
+  // the same with the multiplicand loaded by the i64.load just before: m = i64 at ((a + k) mod 2^32) + off
+  i64_mulm_k, // d a off k lo hi     d = m * K
+  i64_muladdm_k, // d a off k lo hi b  d = m * K + b
 
   // ---- f32 / f64 ----
   f32_eq, f32_ne, f32_lt, f32_gt, f32_le, f32_ge,
