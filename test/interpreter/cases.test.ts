@@ -295,6 +295,16 @@ const cases: Case[] = [
       const v = (0x60ea27eeadc0b5d6n + 0xefcdab8967452301n * 0xC2B2AE3D27D4EB4Fn) & m;
       return BigInt.asIntN(64, (((v << 31n) | (v >> 33n)) & m) * 0x9E3779B185EBCA87n);
     })()] },
+  { name: 'a move then a branch (a loop variable set before the back-edge, a value carried out of a block)',
+    func: `(param i32) (result i32) (local i32 i32)
+      (block $d (loop $l
+        (br_if $d (i32.eqz (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (local.set 1 (i32.add (local.get 1) (local.get 2)))
+        (local.set 2 (local.get 0))
+        (br $l)))
+      (block $r (result i32) (br $r (local.get 1)))`,
+    args: [4], want: [6] },
   { name: 'i64 load feeding mul by a constant (alone, and its bounds check)',
     extra: '(memory 1) (data (i32.const 16) "\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\7f")',
     func: '(param i32) (result i64) (i64.mul (i64.load offset=8 (local.get 0)) (i64.const 0x100000003))',

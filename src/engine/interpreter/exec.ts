@@ -390,6 +390,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
 
       // ------------------------------------------------------------ moves, constants, globals
+      case Op.mov32_br:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        pc = code[pc + 3]!;
+        continue;
       case Op.mov32:
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
         pc += 3;

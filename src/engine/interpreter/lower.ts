@@ -33,7 +33,7 @@ import type { Lowered } from './func.js';
 import { Op, RARE_LEN } from './ops.js';
 import {
   CTL_BLOCK, CTL_ELSE, CTL_FUNC, CTL_IF, CTL_LOOP, CTL_TRY, type Ctl, F64, I32, I64, K_ADDK, K_CONST, K_LOCAL, K_SLOT,
-  F32, KFORM, KFORM64, type LowerContext, NEGATE, SIMPLE, V128, cmpIndex, isRef, movOp, width,
+  F32, KFORM, KFORM64, type LowerContext, NEGATE, SIMPLE, V128, cmpIndex, isRef, movOp, opLength, width,
 } from './lower-base.js';
 import { LowerFuse } from './lower-fuse.js';
 import { f64Const } from './stack.js';
@@ -227,6 +227,18 @@ class Lowerer extends LowerFuse {
       return;
     }
     this.branchMoves(c);
+    const m = this.lastStart;
+    if (this.opt && m >= 0 && this.code[m] === Op.mov32 && m + 3 === this.code.length) {
+      // the move just emitted (a phi move, or the branch's own value) and the jump in one instruction
+      this.code[m] = Op.mov32_br;
+      this.code.push(0);
+      opLength[Op.mov32_br] = 4;
+      this.prevStart = -1;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.target(c, m + 3);
+      return;
+    }
     const at = this.emit(Op.br, 0);
     this.target(c, at + 1);
   }
