@@ -295,6 +295,22 @@ const cases: Case[] = [
       const v = (0x60ea27eeadc0b5d6n + 0xefcdab8967452301n * 0xC2B2AE3D27D4EB4Fn) & m;
       return BigInt.asIntN(64, (((v << 31n) | (v >> 33n)) & m) * 0x9E3779B185EBCA87n);
     })()] },
+  { name: 'x & ~y (both orders; an xor with another constant is not a complement)',
+    func: `(param i32 i32) (result i32 i32 i32)
+      (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))
+      (i32.and (i32.xor (local.get 1) (i32.const -1)) (local.get 0))
+      (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const 0x7fffffff)))`,
+    args: [0x0ff0f00f, 0x00ff00ff], want: [0x0f00f000, 0x0f00f000, 0x0ff0f00f & (0x00ff00ff ^ 0x7fffffff)] },
+  { name: 'loads from a sum of two values (32-bit and byte loads, wrap-around, bounds check)',
+    extra: '(memory 1) (data (i32.const 16) "\\01\\02\\03\\84")',
+    func: `(param i32 i32) (result i32 i32 i32)
+      (i32.load offset=4 (i32.add (local.get 0) (local.get 1)))
+      (i32.load8_u offset=7 (i32.add (local.get 0) (local.get 1)))
+      (i32.load8_u (i32.add (local.get 1) (i32.const 4096)))`,
+    args: [20, -8], want: [0x84030201 | 0, 0x84, 0] },
+  { name: 'a load from a sum of two values out of bounds traps',
+    extra: '(memory 1)', func: '(param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1)))',
+    args: [65530, 4], want: 'out of bounds memory access' },
   { name: 'a move then a branch (a loop variable set before the back-edge, a value carried out of a block)',
     func: `(param i32) (result i32) (local i32 i32)
       (block $d (loop $l

@@ -546,6 +546,20 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
+      case Op.load32_rr: {
+        const ea = ((s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) >>> 0) + code[pc + 4]!;
+        if (ea > memLen - 4) throw oob();
+        s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
+        pc += 5;
+        continue;
+      }
+      case Op.load8_u_rr: {
+        const ea = ((s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) >>> 0) + code[pc + 4]!;
+        if (ea >= memLen) throw oob();
+        s32[fp + code[pc + 1]!] = u8[ea]!;
+        pc += 5;
+        continue;
+      }
       case Op.load8_s: {
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
@@ -574,41 +588,18 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
-      case Op.load8_s_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea >= memLen) throw oob();
-        const d = fp + code[pc + 1]!;
-        const v = (u8[ea]! << 24) >> 24;
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 5;
-        continue;
-      }
-      case Op.load8_u_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea >= memLen) throw oob();
-        const d = fp + code[pc + 1]!;
-        s32[d] = u8[ea]!;
-        s32[d + 1] = 0;
-        pc += 5;
-        continue;
-      }
-      case Op.load16_s_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea > memLen - 2) throw oob();
-        const d = fp + code[pc + 1]!;
-        const v = dv.getInt16(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 5;
-        continue;
-      }
+      case Op.load8_s_64:
+      case Op.load8_u_64:
+      case Op.load16_s_64:
       case Op.load16_u_64: {
+        // narrow loads extended to i64 share a case (uncommon in hot loops; room in this function)
+        const op = code[pc]!;
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea > memLen - 2) throw oob();
+        if (ea > memLen - (op <= Op.load8_u_64 ? 1 : 2)) throw oob();
+        const v = op === Op.load8_s_64 ? (u8[ea]! << 24) >> 24 : op === Op.load8_u_64 ? u8[ea]! : op === Op.load16_s_64 ? dv.getInt16(ea, true) : dv.getUint16(ea, true);
         const d = fp + code[pc + 1]!;
-        s32[d] = dv.getUint16(ea, true);
-        s32[d + 1] = 0;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
         pc += 5;
         continue;
       }
@@ -946,6 +937,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
       case Op.i32_shladd:
         s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
+        continue;
+      case Op.i32_andn:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & ~s32[fp + code[pc + 3]!]!;
+        pc += 4;
         continue;
       case Op.i32_add3:
         s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]! + s32[fp + code[pc + 4]!]!) | 0;

@@ -72,6 +72,9 @@ export abstract class LowerFuse extends LowerBase {
           return true;
         }
       }
+      if (this.opt && this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.load8_u) && this.fuseSumLoad(load[0], load[1], ir.offset)) {
+        return true;
+      }
       if (this.fastMemory(ir)) {
         const [a, k] = this.address(this.len - 1);
         const d = this.push(load[1]);
@@ -209,6 +212,26 @@ export abstract class LowerFuse extends LowerBase {
     const k = add === Op.i32_add_k;
     const fused = op === Op.load32 ? (k ? Op.load32_addk : Op.load32_add) : k ? Op.loadf64_addk : Op.loadf64_add;
     this.emitD(fused, this.push(t), dst, a, b, offset);
+    return true;
+  }
+
+  /**
+   * A load whose address the i32.add just emitted computed into a temporary (the top entry, read by
+   * nothing else): the sum moves into the load (load32_rr, load8_u_rr).
+   */
+  private fuseSumLoad(op: Op, t: number, offset: number): boolean {
+    const top = this.len - 1;
+    if (this.lastStart < 0 || this.code[this.lastStart] !== Op.i32_add || this.lastDstAt !== this.lastStart + 1 ||
+        this.vk[top] !== K_SLOT || this.vp[top] !== this.code[this.lastDstAt]) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const b = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    this.emitD(op === Op.load32 ? Op.load32_rr : Op.load8_u_rr, this.push(t), a, b, offset);
     return true;
   }
 

@@ -79,6 +79,9 @@ export const enum Op {
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
+  // an address that the i32.add just before summed from two values (a base pointer plus a byte offset):
+  // d a b off -> load at ((a + b) mod 2^32) + off
+  load32_rr, load8_u_rr,
 
   // ---- i32 ----
   i32_eqz, // d a
@@ -98,6 +101,7 @@ export const enum Op {
   // Funnel shifts (`(x << 8) | (y >>> 24)`: unaligned memcpy) and sums of rotations (SHA-2's sigmas).
   i32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
+  i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
