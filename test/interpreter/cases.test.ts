@@ -340,6 +340,22 @@ const cases: Case[] = [
       (f64.load (i32.const 64)) (f64.load (i32.const 72)) (f64.load (i32.const 80))
       (f64.load (i32.const 88)) (f64.load (i32.const 96)) (f64.load (i32.const 104))`,
     args: [64, 3, 0.5, 10], want: [3.5, 2.5, 1.5, 11.5, -8.5, 8.5] },
+  { name: 'f64 updated in memory (p[i] += x, -= x, x - p[i], *= x; a different offset or address is not an update)',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40")',
+    func: `(param i32 f64) (result f64 f64 f64 f64 f64 f64)
+      (f64.store offset=8 (local.get 0) (f64.add (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (local.get 0) (f64.sub (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (local.get 0) (f64.sub (local.get 1) (f64.load offset=8 (local.get 0))))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (i32.add (local.get 0) (i32.const 8)) (f64.mul (f64.load offset=8 (i32.add (local.get 0) (i32.const 8))) (local.get 1)))
+      (f64.load (i32.const 16))
+      (f64.store offset=16 (local.get 0) (f64.add (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 16))
+      (f64.store offset=8 (local.get 0) (f64.mul (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))`,
+    args: [0, 0.5], want: [10.5, 10, -9.5, 0, -9, -4.75] },
   { name: 'f64 arithmetic stored out of bounds traps',
     extra: '(memory 1)', func: '(param i32 f64) (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 1)))',
     args: [65529, 2], want: 'out of bounds memory access' },

@@ -471,6 +471,16 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 8;
         continue;
       }
+      case Op.storef64_rmw: {
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const m = dv.getFloat64(ea, true);
+        const x = sf64[(fp + code[pc + 5]!) >> 1]!;
+        const kind = code[pc + 1];
+        dv.setFloat64(ea, kind === Op.f64_addm ? x + m : kind === Op.f64_mulm ? x * m : kind === Op.f64_subm ? x - m : m - x, true);
+        pc += 6;
+        continue;
+      }
       case Op.const32:
         s32[fp + code[pc + 1]!] = code[pc + 2]!;
         pc += 3;

@@ -429,6 +429,22 @@ export abstract class LowerFuse extends LowerBase {
     const c = this.code;
     const s = this.lastStart;
     const kind = c[s]!;
+    if (kind === Op.f64_addm || kind === Op.f64_subm || kind === Op.f64_rsubm || kind === Op.f64_mulm) {
+      // an update in place when the memory operand is the address stored to (same slot, k and offset;
+      // nothing ran in between that could change the slot)
+      const i = top - 1;
+      const vk = this.vk[i];
+      const slot = vk === K_ADDK ? this.vv[i] : vk === K_LOCAL ? this.localPos[this.vv[i]!] : vk === K_SLOT ? this.vp[i] : -1;
+      const k = vk === K_ADDK ? this.vh[i] : 0;
+      if (slot !== c[s + 3] || k !== c[s + 5] || offset !== c[s + 4]) return false;
+      const x = c[s + 2]!;
+      c.length = s;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.len -= 2;
+      this.emit(Op.storef64_rmw, kind, slot!, offset, k!, x);
+      return true;
+    }
     const fma = kind === Op.f64_muladd || kind === Op.f64_mulsub || kind === Op.f64_submul;
     if (!fma && kind !== Op.f64_add && kind !== Op.f64_sub && kind !== Op.f64_mul) return false;
     const x = c[s + 2]!;

@@ -76,6 +76,9 @@ export const enum Op {
   // store reads): kind a off k x y [z] -> store at ((a + k) mod 2^32) + off the value of `kind`, the
   // producer's opcode (f64_add/sub/mul: x OP y; f64_muladd/mulsub/submul: as those with x y z)
   storef64_bin, storef64_fma,
+  // the same when the value is an f64_addm/subm/rsubm/mulm (`kind`) of the very address stored to:
+  // kind a off k x -> m = f64 at ((a + k) mod 2^32) + off; m = m OP x (`p[i] += x`, `v->x -= dx`)
+  storef64_rmw,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
