@@ -295,6 +295,22 @@ const cases: Case[] = [
       const v = (0x60ea27eeadc0b5d6n + 0xefcdab8967452301n * 0xC2B2AE3D27D4EB4Fn) & m;
       return BigInt.asIntN(64, (((v << 31n) | (v >> 33n)) & m) * 0x9E3779B185EBCA87n);
     })()] },
+  { name: 'a funnel shift stored at once (folded x + k address), and out of bounds',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (result i32 i32)
+      (i32.store offset=4 (i32.add (local.get 0) (i32.const 4)) (i32.or (i32.shl (local.get 1) (i32.const 8)) (i32.shr_u (local.get 2) (i32.const 24))))
+      (i32.load (i32.const 16))
+      (i32.store (i32.add (local.get 0) (i32.const 65530)) (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 18))))
+      (i32.load (i32.const 16))`,
+    args: [8, 0x11223344, 0xaabbccdd | 0], want: 'out of bounds memory access' },
+  { name: 'a funnel shift stored at once',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (result i32 i32)
+      (i32.store offset=4 (i32.add (local.get 0) (i32.const 4)) (i32.or (i32.shl (local.get 1) (i32.const 8)) (i32.shr_u (local.get 2) (i32.const 24))))
+      (i32.load (i32.const 16))
+      (i32.store (local.get 0) (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 18))))
+      (i32.load (i32.const 8))`,
+    args: [8, 0x11223344, 0xaabbccdd | 0], want: [0x223344aa, ((0x11223344 << 7) | (0x11223344 >>> 25)) ^ ((0x11223344 << 18) | (0x11223344 >>> 14))] },
   { name: 'x & ~y (both orders; an xor with another constant is not a complement)',
     func: `(param i32 i32) (result i32 i32 i32)
       (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))

@@ -978,7 +978,8 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
-      case Op.i32_shsh: {
+      case Op.i32_shsh:
+      case Op.store32_shsh: {
         const kind = code[pc + 6]!;
         const x = s32[fp + code[pc + 2]!]!;
         const k1 = code[pc + 3]!;
@@ -1004,8 +1005,15 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
           case 2: v = u | v; break;
           default: v = u & v;
         }
-        s32[fp + code[pc + 1]!] = v;
-        pc += 7;
+        if (code[pc] === Op.i32_shsh) {
+          s32[fp + code[pc + 1]!] = v;
+          pc += 7;
+          continue;
+        }
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 8]!) >>> 0) + code[pc + 7]!;
+        if (ea > memLen - 4) throw oob();
+        dv.setInt32(ea, v, true);
+        pc += 9;
         continue;
       }
       case Op.i32_rotl_k: {

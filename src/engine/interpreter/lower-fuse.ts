@@ -114,6 +114,22 @@ export abstract class LowerFuse extends LowerBase {
           return true;
         }
         if (this.opt && store === Op.storef64 && this.fuseStoreF64(ir.offset)) return true;
+        if (this.opt && store === Op.store32 && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shsh &&
+            this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT && this.vp[top] === this.code[this.lastDstAt] &&
+            this.vk[top - 1] !== K_CONST) {
+          // the funnel shift just emitted into a temporary only this store reads: shift and store in one
+          // (its operands x k1 y k2 kind are kept; the address takes the destination's place)
+          const c = this.code;
+          const s = this.lastStart;
+          const ops = c.slice(s + 2, s + 7);
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(Op.store32_shsh, a, ...ops, ir.offset, k);
+          return true;
+        }
         const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
         if (this.opt && constForm >= 0 && this.vk[top] === K_CONST) {
           // a constant value goes into the instruction (i32/f32 bits, or an i64's low word)

@@ -103,6 +103,9 @@ export const enum Op {
   // d = shift1(x, k1) OP shift2(y, k2), kind = op * 16 + shift1 * 4 + shift2 (codes as for i32_binsh).
   // Funnel shifts (`(x << 8) | (y >>> 24)`: unaligned memcpy) and sums of rotations (SHA-2's sigmas).
   i32_shsh,
+  // i32_shsh whose result only a store32 right after it reads: a x k1 y k2 kind off k -> the value
+  // stored at ((a + k) mod 2^32) + off (memcpy between misaligned buffers: one funnel shift per word)
+  store32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
   i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
 
