@@ -311,6 +311,16 @@ const cases: Case[] = [
       (i32.store (local.get 0) (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 18))))
       (i32.load (i32.const 8))`,
     args: [8, 0x11223344, 0xaabbccdd | 0], want: [0x223344aa, ((0x11223344 << 7) | (0x11223344 >>> 25)) ^ ((0x11223344 << 18) | (0x11223344 >>> 14))] },
+  { name: 'a + !b (both orders, wrap-around), a counting loop over bytes',
+    extra: '(memory 1) (data (i32.const 0) "\\00\\01\\00\\07\\00")',
+    func: `(param i32 i32) (result i32 i32 i32) (local i32 i32)
+      (i32.add (local.get 0) (i32.eqz (local.get 1)))
+      (i32.add (i32.eqz (local.get 0)) (i32.const 0x7fffffff))
+      (loop $l
+        (local.set 3 (i32.add (local.get 3) (i32.eqz (i32.load8_u (local.get 2)))))
+        (br_if $l (i32.ne (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (i32.const 5))))
+      (local.get 3)`,
+    args: [0x7fffffff, 0], want: [-0x80000000, 0x7fffffff, 3] },
   { name: 'x & ~y (both orders; an xor with another constant is not a complement)',
     func: `(param i32 i32) (result i32 i32 i32)
       (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))

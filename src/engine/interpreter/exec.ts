@@ -23,7 +23,6 @@ import { Op, RARE_LEN } from './ops.js';
 import { rareOp } from './rare.js';
 import { REFS, S32, SF32, SF64, STACK_WORDS, fpool, frames } from './stack.js';
 
-
 function exhausted(): Trap {
   return new Trap(TrapCode.callStackExhausted);
 }
@@ -556,17 +555,12 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
-      case Op.load32_rr: {
-        const ea = ((s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) >>> 0) + code[pc + 4]!;
-        if (ea > memLen - 4) throw oob();
-        s32[fp + code[pc + 1]!] = dv.getInt32(ea, true);
-        pc += 5;
-        continue;
-      }
+      case Op.load32_rr:
       case Op.load8_u_rr: {
         const ea = ((s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) >>> 0) + code[pc + 4]!;
-        if (ea >= memLen) throw oob();
-        s32[fp + code[pc + 1]!] = u8[ea]!;
+        const w32 = code[pc] === Op.load32_rr;
+        if (ea > memLen - (w32 ? 4 : 1)) throw oob();
+        s32[fp + code[pc + 1]!] = w32 ? dv.getInt32(ea, true) : u8[ea]!;
         pc += 5;
         continue;
       }
@@ -947,6 +941,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
       case Op.i32_shladd:
         s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
+        continue;
+      case Op.i32_add_eqz:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + (s32[fp + code[pc + 3]!] === 0 ? 1 : 0)) | 0;
+        pc += 4;
         continue;
       case Op.i32_andn:
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & ~s32[fp + code[pc + 3]!]!;

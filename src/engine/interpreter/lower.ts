@@ -853,6 +853,14 @@ class Lowerer extends LowerFuse {
         }
       }
       if ((op === W.i32_add || op === W.i32_xor || op === W.i32_or || op === W.i32_and) && this.fuseShifted(op)) return;
+      if (op === W.i32_add) {
+        // a + !b or !b + a, the eqz just emitted: one instruction
+        const t = this.takeBackBinary(Op.i32_eqz);
+        if (t !== null) {
+          this.emitD(Op.i32_add_eqz, this.push(I32), t[2], t[0]);
+          return;
+        }
+      }
       if (op === W.i32_and && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_xor_k && this.code[this.lastStart + 3] === -1) {
         // x & ~y or ~y & x, the complement just computed: one instruction
         const t = this.takeBackBinary(Op.i32_xor_k);

@@ -108,6 +108,7 @@ export const enum Op {
   store32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
   i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
+  i32_add_eqz, // d a b  d = a + (b == 0)   (i32.eqz feeding i32.add: counting zeros, `n += !x`)
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
