@@ -1,5 +1,5 @@
 // A table of small WAT-built programs aimed at the interpreter's lowering: every peephole (lazy
-// local.get, destination rewriting, fused compare-and-branch, address folding, f64 multiply-add) and
+// local.get, destination rewriting, fused compare-and-branch, address folding, f64 multiply-add and the other superinstructions) and
 // the control-flow shapes that move values between slots. Each runs optimised and, for comparison,
 // is checked against the expected value computed by hand.
 
@@ -260,6 +260,131 @@ const cases: Case[] = [
   { name: 'lazy x + k of the same local written back (x = x + k) and read below',
     func: `(param i32) (result i32 i32) (local.get 0) (i32.const 3) (i32.add) (local.get 0) (i32.const 5) (i32.add) (local.set 0) (local.get 0)`,
     args: [10], want: [13, 15] },
+  { name: 'i64 mul by a constant feeding add (both orders, the carry out of the low word, result over an operand)',
+    func: `(param i64 i64) (result i64 i64 i64)
+      (i64.add (i64.mul (local.get 0) (i64.const 0xC2B2AE3D27D4EB4F)) (local.get 1))
+      (i64.add (local.get 1) (i64.mul (local.get 0) (i64.const -3)))
+      (local.set 0 (i64.add (local.get 0) (i64.mul (local.get 0) (i64.const 0xffffffff)))) (local.get 0)`,
+    args: [0x7fffffffffffffffn, -1n],
+    want: [0x7fffffffffffffffn * 0xC2B2AE3D27D4EB4Fn - 1n, -1n + 0x7fffffffffffffffn * -3n, 0x7fffffffffffffffn * 0x100000000n].map((v) => BigInt.asIntN(64, v)) },
+  { name: 'i64 rotl by a constant feeding mul by a constant (counts 0, 5, 32, 45)',
+    func: `(param i64) (result i64 i64 i64 i64)
+      (i64.mul (i64.rotl (local.get 0) (i64.const 0)) (i64.const 0x9E3779B185EBCA87))
+      (i64.mul (i64.rotl (local.get 0) (i64.const 5)) (i64.const 0x9E3779B185EBCA87))
+      (i64.mul (i64.rotl (local.get 0) (i64.const 32)) (i64.const 7))
+      (i64.mul (i64.rotr (local.get 0) (i64.const 19)) (i64.const -1))`,
+    args: [0x0123456789abcdefn],
+    want: [0n, 5n, 32n, 45n].map((r) => {
+      const x = 0x0123456789abcdefn;
+      const rot = ((x << r) | (x >> ((64n - r) % 64n))) & 0xffffffffffffffffn;
+      return BigInt.asIntN(64, rot * (r === 32n ? 7n : r === 45n ? -1n : 0x9E3779B185EBCA87n));
+    }) },
+  { name: 'i64 rotl by a constant, tee\'d to a local, feeding mul by a constant (the local keeps the rotation)',
+    func: `(param i64) (result i64 i64) (local i64)
+      (i64.mul (local.tee 1 (i64.rotl (local.get 0) (i64.const 31))) (i64.const 0x9E3779B185EBCA87)) (local.get 1)`,
+    args: [0x0123456789abcdefn],
+    want: [(0x0123456789abcdefn << 31n | 0x0123456789abcdefn >> 33n) & 0xffffffffffffffffn].flatMap((r) => [BigInt.asIntN(64, r * 0x9E3779B185EBCA87n), BigInt.asIntN(64, r)]) },
+  { name: 'xxHash-style round from memory: rotl(acc + load * P2, 31) * P1',
+    extra: '(memory 1) (data (i32.const 8) "\\01\\23\\45\\67\\89\\ab\\cd\\ef")',
+    func: `(param i64) (result i64)
+      (i64.mul (i64.rotl (i64.add (local.get 0) (i64.mul (i64.load (i32.const 8)) (i64.const 0xC2B2AE3D27D4EB4F))) (i64.const 31))
+        (i64.const 0x9E3779B185EBCA87))`,
+    args: [0x60ea27eeadc0b5d6n],
+    want: [(() => {
+      const m = 0xffffffffffffffffn;
+      const v = (0x60ea27eeadc0b5d6n + 0xefcdab8967452301n * 0xC2B2AE3D27D4EB4Fn) & m;
+      return BigInt.asIntN(64, (((v << 31n) | (v >> 33n)) & m) * 0x9E3779B185EBCA87n);
+    })()] },
+  { name: 'a funnel shift stored at once (folded x + k address), and out of bounds',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (result i32 i32)
+      (i32.store offset=4 (i32.add (local.get 0) (i32.const 4)) (i32.or (i32.shl (local.get 1) (i32.const 8)) (i32.shr_u (local.get 2) (i32.const 24))))
+      (i32.load (i32.const 16))
+      (i32.store (i32.add (local.get 0) (i32.const 65530)) (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 18))))
+      (i32.load (i32.const 16))`,
+    args: [8, 0x11223344, 0xaabbccdd | 0], want: 'out of bounds memory access' },
+  { name: 'a funnel shift stored at once',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (result i32 i32)
+      (i32.store offset=4 (i32.add (local.get 0) (i32.const 4)) (i32.or (i32.shl (local.get 1) (i32.const 8)) (i32.shr_u (local.get 2) (i32.const 24))))
+      (i32.load (i32.const 16))
+      (i32.store (local.get 0) (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 18))))
+      (i32.load (i32.const 8))`,
+    args: [8, 0x11223344, 0xaabbccdd | 0], want: [0x223344aa, ((0x11223344 << 7) | (0x11223344 >>> 25)) ^ ((0x11223344 << 18) | (0x11223344 >>> 14))] },
+  { name: 'a + !b (both orders, wrap-around), a counting loop over bytes',
+    extra: '(memory 1) (data (i32.const 0) "\\00\\01\\00\\07\\00")',
+    func: `(param i32 i32) (result i32 i32 i32) (local i32 i32)
+      (i32.add (local.get 0) (i32.eqz (local.get 1)))
+      (i32.add (i32.eqz (local.get 0)) (i32.const 0x7fffffff))
+      (loop $l
+        (local.set 3 (i32.add (local.get 3) (i32.eqz (i32.load8_u (local.get 2)))))
+        (br_if $l (i32.ne (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (i32.const 5))))
+      (local.get 3)`,
+    args: [0x7fffffff, 0], want: [-0x80000000, 0x7fffffff, 3] },
+  { name: 'x & ~y (both orders; an xor with another constant is not a complement)',
+    func: `(param i32 i32) (result i32 i32 i32)
+      (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))
+      (i32.and (i32.xor (local.get 1) (i32.const -1)) (local.get 0))
+      (i32.and (local.get 0) (i32.xor (local.get 1) (i32.const 0x7fffffff)))`,
+    args: [0x0ff0f00f, 0x00ff00ff], want: [0x0f00f000, 0x0f00f000, 0x0ff0f00f & (0x00ff00ff ^ 0x7fffffff)] },
+  { name: 'loads from a sum of two values (32-bit and byte loads, wrap-around, bounds check)',
+    extra: '(memory 1) (data (i32.const 16) "\\01\\02\\03\\84")',
+    func: `(param i32 i32) (result i32 i32 i32)
+      (i32.load offset=4 (i32.add (local.get 0) (local.get 1)))
+      (i32.load8_u offset=7 (i32.add (local.get 0) (local.get 1)))
+      (i32.load8_u (i32.add (local.get 1) (i32.const 4096)))`,
+    args: [20, -8], want: [0x84030201 | 0, 0x84, 0] },
+  { name: 'a load from a sum of two values out of bounds traps',
+    extra: '(memory 1)', func: '(param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1)))',
+    args: [65530, 4], want: 'out of bounds memory access' },
+  { name: 'a move then a branch (a loop variable set before the back-edge, a value carried out of a block)',
+    func: `(param i32) (result i32) (local i32 i32)
+      (block $d (loop $l
+        (br_if $d (i32.eqz (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (local.set 1 (i32.add (local.get 1) (local.get 2)))
+        (local.set 2 (local.get 0))
+        (br $l)))
+      (block $r (result i32) (br $r (local.get 1)))`,
+    args: [4], want: [6] },
+  { name: 'i64 load feeding mul by a constant (alone, and its bounds check)',
+    extra: '(memory 1) (data (i32.const 16) "\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\7f")',
+    func: '(param i32) (result i64) (i64.mul (i64.load offset=8 (local.get 0)) (i64.const 0x100000003))',
+    args: [8], want: [BigInt.asIntN(64, 0x7fffffffffffffffn * 0x100000003n)] },
+  { name: 'i64 load feeding a multiply-add traps out of bounds',
+    extra: '(memory 1)', func: '(param i32 i64) (result i64) (i64.add (local.get 1) (i64.mul (i64.load (local.get 0)) (i64.const 3)))',
+    args: [65530, 1n], want: 'out of bounds memory access' },
+  { name: 'f64 arithmetic stored at once (add/sub/mul, the three multiply-adds, a folded x + k address)',
+    extra: '(memory 1)',
+    func: `(param i32 f64 f64 f64) (result f64 f64 f64 f64 f64 f64)
+      (f64.store (local.get 0) (f64.add (local.get 1) (local.get 2)))
+      (f64.store offset=8 (local.get 0) (f64.sub (local.get 1) (local.get 2)))
+      (f64.store offset=8 (i32.add (local.get 0) (i32.const 8)) (f64.mul (local.get 1) (local.get 2)))
+      (f64.store (i32.add (local.get 0) (i32.const 24)) (f64.add (f64.mul (local.get 1) (local.get 2)) (local.get 3)))
+      (f64.store (i32.add (local.get 0) (i32.const 32)) (f64.sub (f64.mul (local.get 1) (local.get 2)) (local.get 3)))
+      (f64.store (i32.add (local.get 0) (i32.const 40)) (f64.sub (local.get 3) (f64.mul (local.get 1) (local.get 2))))
+      (f64.load (i32.const 64)) (f64.load (i32.const 72)) (f64.load (i32.const 80))
+      (f64.load (i32.const 88)) (f64.load (i32.const 96)) (f64.load (i32.const 104))`,
+    args: [64, 3, 0.5, 10], want: [3.5, 2.5, 1.5, 11.5, -8.5, 8.5] },
+  { name: 'f64 updated in memory (p[i] += x, -= x, x - p[i], *= x; a different offset or address is not an update)',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40")',
+    func: `(param i32 f64) (result f64 f64 f64 f64 f64 f64)
+      (f64.store offset=8 (local.get 0) (f64.add (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (local.get 0) (f64.sub (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (local.get 0) (f64.sub (local.get 1) (f64.load offset=8 (local.get 0))))
+      (f64.load (i32.const 8))
+      (f64.store offset=8 (i32.add (local.get 0) (i32.const 8)) (f64.mul (f64.load offset=8 (i32.add (local.get 0) (i32.const 8))) (local.get 1)))
+      (f64.load (i32.const 16))
+      (f64.store offset=16 (local.get 0) (f64.add (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 16))
+      (f64.store offset=8 (local.get 0) (f64.mul (f64.load offset=8 (local.get 0)) (local.get 1)))
+      (f64.load (i32.const 8))`,
+    args: [0, 0.5], want: [10.5, 10, -9.5, 0, -9, -4.75] },
+  { name: 'f64 arithmetic stored out of bounds traps',
+    extra: '(memory 1)', func: '(param i32 f64) (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 1)))',
+    args: [65529, 2], want: 'out of bounds memory access' },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

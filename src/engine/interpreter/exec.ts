@@ -18,11 +18,10 @@ import { coldOp } from './cold.js';
 import { newException, callForeign, globalGetSlow, globalSetSlow, i64cmp, resultWords, tableFunc } from './boundary.js';
 import { InterpFunc } from './func.js';
 import type { InterpInstance } from './instance.js';
-import { i64DivS, i64DivU, nearest } from './numeric.js';
+import { i64DivS, i64DivU } from './numeric.js';
 import { Op, RARE_LEN } from './ops.js';
 import { rareOp } from './rare.js';
 import { REFS, S32, SF32, SF64, STACK_WORDS, fpool, frames } from './stack.js';
-
 
 function exhausted(): Trap {
   return new Trap(TrapCode.callStackExhausted);
@@ -390,6 +389,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
 
       // ------------------------------------------------------------ moves, constants, globals
+      case Op.mov32_br:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
+        pc = code[pc + 3]!;
+        continue;
       case Op.mov32:
         s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]!;
         pc += 3;
@@ -445,6 +448,36 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         if (ea > memLen - 8) throw oob();
         dv.setFloat64(ea, sf64[(fp + code[pc + 2]!) >> 1]!, true);
         pc += 5;
+        continue;
+      }
+      case Op.storef64_bin: {
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const x = sf64[(fp + code[pc + 5]!) >> 1]!;
+        const y = sf64[(fp + code[pc + 6]!) >> 1]!;
+        const kind = code[pc + 1];
+        dv.setFloat64(ea, kind === Op.f64_add ? x + y : kind === Op.f64_mul ? x * y : x - y, true);
+        pc += 7;
+        continue;
+      }
+      case Op.storef64_fma: {
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const p = sf64[(fp + code[pc + 5]!) >> 1]! * sf64[(fp + code[pc + 6]!) >> 1]!;
+        const z = sf64[(fp + code[pc + 7]!) >> 1]!;
+        const kind = code[pc + 1];
+        dv.setFloat64(ea, kind === Op.f64_muladd ? p + z : kind === Op.f64_mulsub ? p - z : z - p, true);
+        pc += 8;
+        continue;
+      }
+      case Op.storef64_rmw: {
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const m = dv.getFloat64(ea, true);
+        const x = sf64[(fp + code[pc + 5]!) >> 1]!;
+        const kind = code[pc + 1];
+        dv.setFloat64(ea, kind === Op.f64_addm ? x + m : kind === Op.f64_mulm ? x * m : kind === Op.f64_subm ? x - m : m - x, true);
+        pc += 6;
         continue;
       }
       case Op.const32:
@@ -522,6 +555,15 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
+      case Op.load32_rr:
+      case Op.load8_u_rr: {
+        const ea = ((s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]!) >>> 0) + code[pc + 4]!;
+        const w32 = code[pc] === Op.load32_rr;
+        if (ea > memLen - (w32 ? 4 : 1)) throw oob();
+        s32[fp + code[pc + 1]!] = w32 ? dv.getInt32(ea, true) : u8[ea]!;
+        pc += 5;
+        continue;
+      }
       case Op.load8_s: {
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea >= memLen) throw oob();
@@ -550,41 +592,18 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 5;
         continue;
       }
-      case Op.load8_s_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea >= memLen) throw oob();
-        const d = fp + code[pc + 1]!;
-        const v = (u8[ea]! << 24) >> 24;
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 5;
-        continue;
-      }
-      case Op.load8_u_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea >= memLen) throw oob();
-        const d = fp + code[pc + 1]!;
-        s32[d] = u8[ea]!;
-        s32[d + 1] = 0;
-        pc += 5;
-        continue;
-      }
-      case Op.load16_s_64: {
-        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea > memLen - 2) throw oob();
-        const d = fp + code[pc + 1]!;
-        const v = dv.getInt16(ea, true);
-        s32[d] = v;
-        s32[d + 1] = v >> 31;
-        pc += 5;
-        continue;
-      }
+      case Op.load8_s_64:
+      case Op.load8_u_64:
+      case Op.load16_s_64:
       case Op.load16_u_64: {
+        // narrow loads extended to i64 share a case (uncommon in hot loops; room in this function)
+        const op = code[pc]!;
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
-        if (ea > memLen - 2) throw oob();
+        if (ea > memLen - (op <= Op.load8_u_64 ? 1 : 2)) throw oob();
+        const v = op === Op.load8_s_64 ? (u8[ea]! << 24) >> 24 : op === Op.load8_u_64 ? u8[ea]! : op === Op.load16_s_64 ? dv.getInt16(ea, true) : dv.getUint16(ea, true);
         const d = fp + code[pc + 1]!;
-        s32[d] = dv.getUint16(ea, true);
-        s32[d + 1] = 0;
+        s32[d] = v;
+        s32[d + 1] = v >> 31;
         pc += 5;
         continue;
       }
@@ -923,6 +942,14 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         s32[fp + code[pc + 1]!] = ((s32[fp + code[pc + 2]!]! << code[pc + 3]!) + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
         continue;
+      case Op.i32_add_eqz:
+        s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + (s32[fp + code[pc + 3]!] === 0 ? 1 : 0)) | 0;
+        pc += 4;
+        continue;
+      case Op.i32_andn:
+        s32[fp + code[pc + 1]!] = s32[fp + code[pc + 2]!]! & ~s32[fp + code[pc + 3]!]!;
+        pc += 4;
+        continue;
       case Op.i32_add3:
         s32[fp + code[pc + 1]!] = (s32[fp + code[pc + 2]!]! + s32[fp + code[pc + 3]!]! + s32[fp + code[pc + 4]!]!) | 0;
         pc += 5;
@@ -949,7 +976,8 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
-      case Op.i32_shsh: {
+      case Op.i32_shsh:
+      case Op.store32_shsh: {
         const kind = code[pc + 6]!;
         const x = s32[fp + code[pc + 2]!]!;
         const k1 = code[pc + 3]!;
@@ -975,8 +1003,15 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
           case 2: v = u | v; break;
           default: v = u & v;
         }
-        s32[fp + code[pc + 1]!] = v;
-        pc += 7;
+        if (code[pc] === Op.i32_shsh) {
+          s32[fp + code[pc + 1]!] = v;
+          pc += 7;
+          continue;
+        }
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 8]!) >>> 0) + code[pc + 7]!;
+        if (ea > memLen - 4) throw oob();
+        dv.setInt32(ea, v, true);
+        pc += 9;
         continue;
       }
       case Op.i32_rotl_k: {
@@ -1005,6 +1040,94 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         s32[d] = Math.imul(al, bl);
         s32[d + 1] = hi;
         pc += 5;
+        continue;
+      }
+      case Op.i64_muladd_k: {
+        // i64_mul_k's product (see there), plus b with the carry out of the low word
+        const a = fp + code[pc + 2]!;
+        const b = fp + code[pc + 5]!;
+        const al = s32[a]!;
+        const bl = code[pc + 3]!;
+        const a0 = al & 0xffff;
+        const a1 = al >>> 16;
+        const b0 = bl & 0xffff;
+        const b1 = bl >>> 16;
+        const p01 = a0 * b1;
+        const p10 = a1 * b0;
+        const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+        const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+        const pl = Math.imul(al, bl);
+        const lo = (pl + s32[b]!) | 0;
+        const hi = carry + Math.imul(s32[a + 1]!, bl) + Math.imul(al, code[pc + 4]!) + s32[b + 1]! + ((lo >>> 0) < (pl >>> 0) ? 1 : 0);
+        const d = fp + code[pc + 1]!;
+        s32[d] = lo;
+        s32[d + 1] = hi | 0;
+        pc += 6;
+        continue;
+      }
+      case Op.i64_mulm_k:
+      case Op.i64_muladdm_k: {
+        // i64_mul_k's product of the loaded value, plus b (i64_muladd_k) for i64_muladdm_k
+        const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
+        if (ea > memLen - 8) throw oob();
+        const al = dv.getInt32(ea, true);
+        const bl = code[pc + 5]!;
+        const a0 = al & 0xffff;
+        const a1 = al >>> 16;
+        const b0 = bl & 0xffff;
+        const b1 = bl >>> 16;
+        const p01 = a0 * b1;
+        const p10 = a1 * b0;
+        const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+        const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+        let lo = Math.imul(al, bl);
+        let hi = carry + Math.imul(dv.getInt32(ea + 4, true), bl) + Math.imul(al, code[pc + 6]!);
+        const d = fp + code[pc + 1]!;
+        if (code[pc] === Op.i64_muladdm_k) {
+          const b = fp + code[pc + 7]!;
+          const pl = lo;
+          lo = (pl + s32[b]!) | 0;
+          hi += s32[b + 1]! + ((lo >>> 0) < (pl >>> 0) ? 1 : 0);
+          pc += 8;
+        } else pc += 7;
+        s32[d] = lo;
+        s32[d + 1] = hi | 0;
+        continue;
+      }
+      case Op.i64_rotlmul_k: {
+        // rotate (as i64_rotl_k, n in 0..63), then i64_mul_k's product
+        const a = fp + code[pc + 2]!;
+        let n = code[pc + 5]!;
+        let al = s32[a]!;
+        let ah = s32[a + 1]!;
+        if (n >= 32) {
+          const t = al;
+          al = ah;
+          ah = t;
+          n -= 32;
+        }
+        if (n !== 0) {
+          const l = (al << n) | (ah >>> (32 - n));
+          ah = (ah << n) | (al >>> (32 - n));
+          al = l;
+        }
+        // the rotation is also written to t (a local when it was tee'd, else d's own slot)
+        const t = fp + code[pc + 6]!;
+        s32[t] = al;
+        s32[t + 1] = ah;
+        const bl = code[pc + 3]!;
+        const a0 = al & 0xffff;
+        const a1 = al >>> 16;
+        const b0 = bl & 0xffff;
+        const b1 = bl >>> 16;
+        const p01 = a0 * b1;
+        const p10 = a1 * b0;
+        const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+        const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+        const d = fp + code[pc + 1]!;
+        s32[d] = Math.imul(al, bl);
+        s32[d + 1] = carry + Math.imul(ah, bl) + Math.imul(al, code[pc + 4]!);
+        pc += 7;
         continue;
       }
       case Op.i64_and_k: {
@@ -1211,88 +1334,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 4;
         continue;
       }
-      case Op.i64_shl: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        const n = s32[fp + code[pc + 3]!]! & 63;
-        const al = s32[a]!;
-        const ah = s32[a + 1]!;
-        if (n === 0) {
-          s32[d] = al;
-          s32[d + 1] = ah;
-        } else if (n < 32) {
-          s32[d] = al << n;
-          s32[d + 1] = (ah << n) | (al >>> (32 - n));
-        } else {
-          s32[d] = 0;
-          s32[d + 1] = al << (n - 32);
-        }
-        pc += 4;
-        continue;
-      }
-      case Op.i64_shr_s: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        const n = s32[fp + code[pc + 3]!]! & 63;
-        const al = s32[a]!;
-        const ah = s32[a + 1]!;
-        if (n === 0) {
-          s32[d] = al;
-          s32[d + 1] = ah;
-        } else if (n < 32) {
-          s32[d] = (al >>> n) | (ah << (32 - n));
-          s32[d + 1] = ah >> n;
-        } else {
-          s32[d] = ah >> (n - 32);
-          s32[d + 1] = ah >> 31;
-        }
-        pc += 4;
-        continue;
-      }
-      case Op.i64_shr_u: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        const n = s32[fp + code[pc + 3]!]! & 63;
-        const al = s32[a]!;
-        const ah = s32[a + 1]!;
-        if (n === 0) {
-          s32[d] = al;
-          s32[d + 1] = ah;
-        } else if (n < 32) {
-          s32[d] = (al >>> n) | (ah << (32 - n));
-          s32[d + 1] = ah >>> n;
-        } else {
-          s32[d] = ah >>> (n - 32);
-          s32[d + 1] = 0;
-        }
-        pc += 4;
-        continue;
-      }
-      case Op.i64_rotl:
-      case Op.i64_rotr: {
-        const a = fp + code[pc + 2]!;
-        const d = fp + code[pc + 1]!;
-        let n = s32[fp + code[pc + 3]!]! & 63;
-        if (code[pc] === Op.i64_rotr) n = (64 - n) & 63;
-        let lo = s32[a]!;
-        let hi = s32[a + 1]!;
-        if (n >= 32) {
-          const t = lo;
-          lo = hi;
-          hi = t;
-          n -= 32;
-        }
-        if (n !== 0) {
-          const l = (lo << n) | (hi >>> (32 - n));
-          hi = (hi << n) | (lo >>> (32 - n));
-          lo = l;
-        }
-        s32[d] = lo;
-        s32[d + 1] = hi;
-        pc += 4;
-        continue;
-      }
-
       // ------------------------------------------------------------ f32 / f64
       case Op.f64_eq:
         s32[fp + code[pc + 1]!] = sf64[(fp + code[pc + 2]!) >> 1] === sf64[(fp + code[pc + 3]!) >> 1] ? 1 : 0;
@@ -1335,31 +1376,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 3;
         continue;
       }
-      case Op.f64_copysign: {
-        const d = fp + code[pc + 1]!;
-        const a = fp + code[pc + 2]!;
-        const sign = s32[fp + code[pc + 3]! + 1]! & -2147483648;
-        s32[d] = s32[a]!;
-        s32[d + 1] = (s32[a + 1]! & 0x7fffffff) | sign;
-        pc += 4;
-        continue;
-      }
-      case Op.f64_ceil:
-        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.ceil(sf64[(fp + code[pc + 2]!) >> 1]!));
-        pc += 3;
-        continue;
-      case Op.f64_floor:
-        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.floor(sf64[(fp + code[pc + 2]!) >> 1]!));
-        pc += 3;
-        continue;
-      case Op.f64_trunc:
-        sf64[(fp + code[pc + 1]!) >> 1] = quiet(Math.trunc(sf64[(fp + code[pc + 2]!) >> 1]!));
-        pc += 3;
-        continue;
-      case Op.f64_nearest:
-        sf64[(fp + code[pc + 1]!) >> 1] = quiet(nearest(sf64[(fp + code[pc + 2]!) >> 1]!));
-        pc += 3;
-        continue;
       case Op.f64_sqrt:
         sf64[(fp + code[pc + 1]!) >> 1] = Math.sqrt(sf64[(fp + code[pc + 2]!) >> 1]!);
         pc += 3;
@@ -1473,14 +1489,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
     }
   }
-}
-
-/**
- * Rounding functions return a NaN operand unchanged, signalling bit included; the spec wants an
- * arithmetic (quiet) NaN (§4.3.3 fceil etc.), so any NaN becomes the canonical one.
- */
-function quiet(x: number): number {
-  return x === x ? x : NaN;
 }
 
 function oob(): Trap {

@@ -4,7 +4,7 @@
 
 import type { InstrReader } from '../../binary/instr.js';
 import { Op as W } from '../../binary/opcodes.js';
-import { F64, I32, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES, opLength } from './lower-base.js';
+import { F64, I32, I64, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES, opLength } from './lower-base.js';
 import { Op } from './ops.js';
 
 /**
@@ -22,6 +22,9 @@ function copyWidth(load: number, store: number): number {
 
 /** Memory access and superinstruction selection. */
 export abstract class LowerFuse extends LowerBase {
+  /** The operands after the destination of the instruction takeBackBinary took back last. */
+  protected taken: number[] = [];
+
   /**
    * After the `i32.add` just emitted got local slot x as its destination: when it is `x = x + b` and
    * the instruction before it stores a constant byte at x (`p[0] = 1; p += step`), both become one
@@ -69,6 +72,9 @@ export abstract class LowerFuse extends LowerBase {
           return true;
         }
       }
+      if (this.opt && this.fastMemory(ir) && (load[0] === Op.load32 || load[0] === Op.load8_u) && this.fuseSumLoad(load[0], load[1], ir.offset)) {
+        return true;
+      }
       if (this.fastMemory(ir)) {
         const [a, k] = this.address(this.len - 1);
         const d = this.push(load[1]);
@@ -105,6 +111,23 @@ export abstract class LowerFuse extends LowerBase {
           this.len--;
           [a, k] = this.address(this.len - 1);
           this.emit(Op.copy_mm, n, sa, soff, sk, a, ir.offset, k);
+          return true;
+        }
+        if (this.opt && store === Op.storef64 && this.fuseStoreF64(ir.offset)) return true;
+        if (this.opt && store === Op.store32 && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shsh &&
+            this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT && this.vp[top] === this.code[this.lastDstAt] &&
+            this.vk[top - 1] !== K_CONST) {
+          // the funnel shift just emitted into a temporary only this store reads: shift and store in one
+          // (its operands x k1 y k2 kind are kept; the address takes the destination's place)
+          const c = this.code;
+          const s = this.lastStart;
+          const ops = c.slice(s + 2, s + 7);
+          c.length = s;
+          this.lastStart = -1;
+          this.lastDstAt = -1;
+          this.len--;
+          [a, k] = this.address(this.len - 1);
+          this.emit(Op.store32_shsh, a, ...ops, ir.offset, k);
           return true;
         }
         const constForm = store === Op.store32 ? Op.store32_v : store === Op.store8 ? Op.store8_v : store === Op.store16 ? Op.store16_v : -1;
@@ -208,6 +231,26 @@ export abstract class LowerFuse extends LowerBase {
     return true;
   }
 
+  /**
+   * A load whose address the i32.add just emitted computed into a temporary (the top entry, read by
+   * nothing else): the sum moves into the load (load32_rr, load8_u_rr).
+   */
+  private fuseSumLoad(op: Op, t: number, offset: number): boolean {
+    const top = this.len - 1;
+    if (this.lastStart < 0 || this.code[this.lastStart] !== Op.i32_add || this.lastDstAt !== this.lastStart + 1 ||
+        this.vk[top] !== K_SLOT || this.vp[top] !== this.code[this.lastDstAt]) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const b = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    this.emitD(op === Op.load32 ? Op.load32_rr : Op.load8_u_rr, this.push(t), a, b, offset);
+    return true;
+  }
+
   /** add/xor/or/and whose operand the rotl/shl/shr by a constant just emitted computed: i32_binsh. */
   protected fuseShifted(op: number): boolean {
     if (!this.opt || this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1) return false;
@@ -283,10 +326,10 @@ export abstract class LowerFuse extends LowerBase {
    * Takes back the binary instruction just emitted (opcode `producer`, operands at +2 and +3) when its
    * result is one of the top two entries and the other entry is a slot or a local read: removes the
    * instruction and both entries. Returns [its first operand, its second operand, the other entry's
-   * slot, whether its result was on top], or null when the pattern does not apply. (A constant on top
+   * slot, whether its result was on top, its third operand (0 if it has none)], or null when the pattern does not apply. (A constant on top
    * would be written to its own slot, which may be the producer's second operand's.)
    */
-  protected takeBackBinary(producer: Op): [number, number, number, boolean] | null {
+  protected takeBackBinary(producer: Op): [number, number, number, boolean, number] | null {
     if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== producer || this.lastDstAt !== this.lastStart + 1) return null;
     const top = this.len - 1;
     const r = this.code[this.lastDstAt]!;
@@ -298,6 +341,8 @@ export abstract class LowerFuse extends LowerBase {
     const s = this.lastStart;
     const x = c[s + 2]!;
     const y = c[s + 3]!;
+    const z = c[s + 4] ?? 0;
+    this.taken = c.slice(s + 2);
     c.length = s;
     this.lastStart = -1;
     this.lastDstAt = -1;
@@ -309,7 +354,7 @@ export abstract class LowerFuse extends LowerBase {
       other = this.pop();
       this.len--;
     }
-    return [x, y, other, onTop];
+    return [x, y, other, onTop, z];
   }
 
   /**
@@ -362,6 +407,93 @@ export abstract class LowerFuse extends LowerBase {
     else if (op === W.f64_mul) fused = Op.f64_mulm;
     else fused = memTop ? Op.f64_subm : Op.f64_rsubm;
     this.emitD(fused, this.push(F64), x, a, off, k);
+    return true;
+  }
+
+  /**
+   * An i64.mul by the constant lo:hi whose other operand the i64.rotl by a constant just emitted
+   * computed (the top entry): both in one i64_rotlmul_k, which still writes the rotation's destination,
+   * so this also applies when that is a local (`local.tee` of the rotation, kept for later).
+   */
+  protected fuseRotlMul(lo: number, hi: number): boolean {
+    const top = this.len - 1;
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.i64_rotl_k || this.lastDstAt !== this.lastStart + 1) return false;
+    const r = this.code[this.lastDstAt]!;
+    if (!(this.vk[top] === K_SLOT && this.vp[top] === r) && !(this.vk[top] === K_LOCAL && this.localPos[this.vv[top]!] === r)) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const n = c[s + 3]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    this.emitD(Op.i64_rotlmul_k, this.push(I64), a, lo, hi, n, r);
+    return true;
+  }
+
+  /**
+   * An f64.store whose value the f64 add/sub/mul or fused multiply-add just emitted computed into a
+   * temporary (the top entry; only the store reads it): the arithmetic moves into the store. The address
+   * entry below must need no instruction of its own (a constant would be written to its slot after the
+   * arithmetic's operands were read, which is harmless, but keeps the pattern simple to check).
+   */
+  private fuseStoreF64(offset: number): boolean {
+    const top = this.len - 1;
+    if (this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1 || this.vk[top] !== K_SLOT ||
+        this.vp[top] !== this.code[this.lastDstAt] || this.vk[top - 1] === K_CONST) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const kind = c[s]!;
+    if (kind === Op.f64_addm || kind === Op.f64_subm || kind === Op.f64_rsubm || kind === Op.f64_mulm) {
+      // an update in place when the memory operand is the address stored to (same slot, k and offset;
+      // nothing ran in between that could change the slot)
+      const i = top - 1;
+      const vk = this.vk[i];
+      const slot = vk === K_ADDK ? this.vv[i] : vk === K_LOCAL ? this.localPos[this.vv[i]!] : vk === K_SLOT ? this.vp[i] : -1;
+      const k = vk === K_ADDK ? this.vh[i] : 0;
+      if (slot !== c[s + 3] || k !== c[s + 5] || offset !== c[s + 4]) return false;
+      const x = c[s + 2]!;
+      c.length = s;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.len -= 2;
+      this.emit(Op.storef64_rmw, kind, slot!, offset, k!, x);
+      return true;
+    }
+    const fma = kind === Op.f64_muladd || kind === Op.f64_mulsub || kind === Op.f64_submul;
+    if (!fma && kind !== Op.f64_add && kind !== Op.f64_sub && kind !== Op.f64_mul) return false;
+    const x = c[s + 2]!;
+    const y = c[s + 3]!;
+    const z = c[s + 4]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    const [a, k] = this.address(this.len - 1);
+    if (fma) this.emit(Op.storef64_fma, kind, a, offset, k, x, y, z);
+    else this.emit(Op.storef64_bin, kind, a, offset, k, x, y);
+    return true;
+  }
+
+  /**
+   * An i64.mul by the constant lo:hi whose other operand the i64.load just emitted loaded into a
+   * temporary (the top entry): the load becomes the multiplication's memory operand, i64_mulm_k.
+   */
+  protected fuseLoadMulK(lo: number, hi: number): boolean {
+    const top = this.len - 1;
+    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.load64 || this.lastDstAt !== this.lastStart + 1 ||
+        this.vk[top] !== K_SLOT || this.vp[top] !== this.code[this.lastDstAt]) return false;
+    const c = this.code;
+    const s = this.lastStart;
+    const a = c[s + 2]!;
+    const off = c[s + 3]!;
+    const k = c[s + 4]!;
+    c.length = s;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+    this.len--;
+    this.emitD(Op.i64_mulm_k, this.push(I64), a, off, k, lo, hi);
     return true;
   }
 

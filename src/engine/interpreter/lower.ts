@@ -33,7 +33,7 @@ import type { Lowered } from './func.js';
 import { Op, RARE_LEN } from './ops.js';
 import {
   CTL_BLOCK, CTL_ELSE, CTL_FUNC, CTL_IF, CTL_LOOP, CTL_TRY, type Ctl, F64, I32, I64, K_ADDK, K_CONST, K_LOCAL, K_SLOT,
-  F32, KFORM, KFORM64, type LowerContext, NEGATE, SIMPLE, V128, cmpIndex, isRef, movOp, width,
+  F32, KFORM, KFORM64, type LowerContext, NEGATE, SIMPLE, V128, cmpIndex, isRef, movOp, opLength, width,
 } from './lower-base.js';
 import { LowerFuse } from './lower-fuse.js';
 import { f64Const } from './stack.js';
@@ -227,6 +227,18 @@ class Lowerer extends LowerFuse {
       return;
     }
     this.branchMoves(c);
+    const m = this.lastStart;
+    if (this.opt && m >= 0 && this.code[m] === Op.mov32 && m + 3 === this.code.length) {
+      // the move just emitted (a phi move, or the branch's own value) and the jump in one instruction
+      this.code[m] = Op.mov32_br;
+      this.code.push(0);
+      opLength[Op.mov32_br] = 4;
+      this.prevStart = -1;
+      this.lastStart = -1;
+      this.lastDstAt = -1;
+      this.target(c, m + 3);
+      return;
+    }
     const at = this.emit(Op.br, 0);
     this.target(c, at + 1);
   }
@@ -793,6 +805,7 @@ class Lowerer extends LowerFuse {
         const lo = this.vv[this.len - 1]!;
         const hi = this.vh[this.len - 1]!;
         this.len--;
+        if (k64[0] === Op.i64_mul_k && (this.fuseRotlMul(lo, hi) || this.fuseLoadMulK(lo, hi))) return;
         const a = this.pop();
         if (k64[1]) this.emitD(k64[0], this.push(I64), a, lo & 63);
         else this.emitD(k64[0], this.push(I64), a, lo, hi);
@@ -817,6 +830,20 @@ class Lowerer extends LowerFuse {
         this.emitD(Op.i64_add_k, this.push(I64), a, lo, hi);
         return;
       }
+      if (op === W.i64_add) {
+        // x * K + y or y + x * K, the multiplication just emitted: one instruction
+        const t = this.takeBackBinary(Op.i64_mul_k);
+        if (t !== null) {
+          this.emitD(Op.i64_muladd_k, this.push(I64), t[0], t[1], t[4], t[2]);
+          return;
+        }
+        const m = this.takeBackBinary(Op.i64_mulm_k);
+        if (m !== null) {
+          const [a, off, k, lo, hi] = this.taken;
+          this.emitD(Op.i64_muladdm_k, this.push(I64), a!, off!, k!, lo!, hi!, m[2]);
+          return;
+        }
+      }
       if (op === W.i32_add) {
         // (x << k) + y or y + (x << k), the shift just emitted: one instruction
         const t = this.takeBackBinary(Op.i32_shl_k);
@@ -826,6 +853,22 @@ class Lowerer extends LowerFuse {
         }
       }
       if ((op === W.i32_add || op === W.i32_xor || op === W.i32_or || op === W.i32_and) && this.fuseShifted(op)) return;
+      if (op === W.i32_add) {
+        // a + !b or !b + a, the eqz just emitted: one instruction
+        const t = this.takeBackBinary(Op.i32_eqz);
+        if (t !== null) {
+          this.emitD(Op.i32_add_eqz, this.push(I32), t[2], t[0]);
+          return;
+        }
+      }
+      if (op === W.i32_and && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_xor_k && this.code[this.lastStart + 3] === -1) {
+        // x & ~y or ~y & x, the complement just computed: one instruction
+        const t = this.takeBackBinary(Op.i32_xor_k);
+        if (t !== null) {
+          this.emitD(Op.i32_andn, this.push(I32), t[2], t[0]);
+          return;
+        }
+      }
       if (op === W.i32_add) {
         const t = this.takeBackBinary(Op.i32_add);
         if (t !== null) {

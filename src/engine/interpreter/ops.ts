@@ -41,6 +41,7 @@ export const enum Op {
   // ---- moves and constants ----
   mov32, mov64, mov128, movref, // d a
   mov32x2, // d1 a1 d2 a2   (two moves in sequence: phi moves at loop back-edges come in runs)
+  mov32_br, // d a t        (a move then an unconditional branch: a loop variable set before `continue`)
   // f64 values are moved through the Float64Array view: writing a double as two int32 halves and
   // then reading it as one f64 stalls x86 store-to-load forwarding (measured: ~2.5x slower).
   movf64, // d a
@@ -71,9 +72,19 @@ export const enum Op {
   // a load whose value only a store writes back (memcpy/memmove loops): n a aoff ak b boff bk ->
   // copy n (1, 2, 4 or 8) bytes from ((a + ak) mod 2^32) + aoff to ((b + bk) mod 2^32) + boff
   copy_mm,
+  // an f64 result stored at once (`a[i] = x + y`, `c[j] += a * b[j]`: the result is a temporary only the
+  // store reads): kind a off k x y [z] -> store at ((a + k) mod 2^32) + off the value of `kind`, the
+  // producer's opcode (f64_add/sub/mul: x OP y; f64_muladd/mulsub/submul: as those with x y z)
+  storef64_bin, storef64_fma,
+  // the same when the value is an f64_addm/subm/rsubm/mulm (`kind`) of the very address stored to:
+  // kind a off k x -> m = f64 at ((a + k) mod 2^32) + off; m = m OP x (`p[i] += x`, `v->x -= dx`)
+  storef64_rmw,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
+  // an address that the i32.add just before summed from two values (a base pointer plus a byte offset):
+  // d a b off -> load at ((a + b) mod 2^32) + off
+  load32_rr, load8_u_rr,
 
   // ---- i32 ----
   i32_eqz, // d a
@@ -92,7 +103,12 @@ export const enum Op {
   // d = shift1(x, k1) OP shift2(y, k2), kind = op * 16 + shift1 * 4 + shift2 (codes as for i32_binsh).
   // Funnel shifts (`(x << 8) | (y >>> 24)`: unaligned memcpy) and sums of rotations (SHA-2's sigmas).
   i32_shsh,
+  // i32_shsh whose result only a store32 right after it reads: a x k1 y k2 kind off k -> the value
+  // stored at ((a + k) mod 2^32) + off (memcpy between misaligned buffers: one funnel shift per word)
+  store32_shsh,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
+  i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
+  i32_add_eqz, // d a b  d = a + (b == 0)   (i32.eqz feeding i32.add: counting zeros, `n += !x`)
 
   // ---- i64 (two words: low at +0, high at +1) ----
   i64_eqz,
@@ -102,6 +118,13 @@ export const enum Op {
   i64_and, i64_or, i64_xor, i64_shl, i64_shr_s, i64_shr_u, i64_rotl, i64_rotr,
   i64_add_k, i64_mul_k, i64_and_k, i64_or_k, i64_xor_k, // d a lo hi
   i64_shl_k, i64_shr_s_k, i64_shr_u_k, i64_rotl_k, // d a n   (n = count mod 64)
+  // multiply-by-constant chains of 64-bit hashes (xxHash's round `rotl(acc + x * P2, 31) * P1`,
+  // MurmurHash's `rotl(k, r) * c`, polynomial and multiply-accumulate hashing):
+  i64_muladd_k, // d a lo hi b   d = a * K + b   (i64.mul by a constant feeding i64.add)
+  i64_rotlmul_k, // d a lo hi n t   t = rotl(a, n), d = t * K   (i64.rotl by a constant feeding i64.mul by one)
+  // the same with the multiplicand loaded by the i64.load just before: m = i64 at ((a + k) mod 2^32) + off
+  i64_mulm_k, // d a off k lo hi     d = m * K
+  i64_muladdm_k, // d a off k lo hi b  d = m * K + b
 
   // ---- f32 / f64 ----
   f32_eq, f32_ne, f32_lt, f32_gt, f32_le, f32_ge,
