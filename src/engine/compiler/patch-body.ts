@@ -191,11 +191,13 @@ class BodyPatcher {
     // `return` passes one place that hands the countdown back.
     this.labels = [{ at: this.inLocal ? 1 : 0, expired: -1 }];
     this.depth = this.inLocal ? 2 : 1;
-    if (this.inLocal) this.parked = this.localsToPark(type, code);
   }
 
-  /** Output local indices and types of the locals the body reads (null past PARK_MAX of them). */
-  private parked: { index: number; type: ValType }[] | null = null;
+  /**
+   * Where `parkLocals` parks each local the body reads: pairs of output local index and hidden global.
+   * Made at the first wrapped loop's checkpoint (most bodies have none); null past PARK_MAX locals.
+   */
+  private parking: Int32Array | null | undefined = undefined;
 
   /**
    * The loop being unrolled: where its body starts, where its final `br_if 0` is, and which copy of
@@ -263,38 +265,46 @@ class BodyPatcher {
     return -1;
   }
 
-  private localsToPark(type: FuncType, code: Code): { index: number; type: ValType }[] | null {
-    const types: ValType[] = [...type.params];
-    for (const l of code.locals) for (let k = 0; k < l.count; k++) types.push(l.type);
+  private parkingPlan(): Int32Array | null {
+    if (this.parking !== undefined) return this.parking;
+    const types: ValType[] = [...this.type.params];
+    for (const l of this.code.locals) for (let k = 0; k < l.count; k++) types.push(l.type);
     const read = new Uint8Array(types.length);
-    const ir = new InstrReader(new Reader(code.body), this.p.features);
+    let count = 0;
+    const ir = new InstrReader(new Reader(this.body), this.p.features);
     while (!ir.r.eof) {
       ir.read();
-      if (ir.op === Op.local_get) read[ir.index] = 1;
+      if (ir.op === Op.local_get && read[ir.index] === 0) {
+        read[ir.index] = 1;
+        count++;
+      }
     }
-    const out: { index: number; type: ValType }[] = [];
-    for (let i = 0; i < types.length; i++) {
+    if (count > PARK_MAX) return (this.parking = null);
+    const plan = new Int32Array(2 * count);
+    const slots = new Map<ValType, number>();
+    for (let i = 0, j = 0; i < types.length; i++) {
       if (!read[i]) continue;
-      if (out.length === PARK_MAX) return null;
-      out.push({ index: i >= this.params && this.mode === Mode.param ? i + 1 : i, type: types[i]! });
+      const type = types[i]!;
+      const k = slots.get(type) ?? 0;
+      slots.set(type, k + 1);
+      plan[j++] = i >= this.params && this.mode === Mode.param ? i + 1 : i;
+      plan[j++] = this.p.parkingGlobal(type, k);
     }
-    return out;
+    return (this.parking = plan);
   }
 
   /**
-   * Around a wrapped loop's checkpoint call: the locals go to hidden globals before the call and come
-   * back after it, so that none of them is live across the call (see the header).
+   * Around a wrapped loop's checkpoint call (interruption only): the locals go to hidden globals
+   * before the call and come back after it, so that none of them is live across the call (see the
+   * header).
    */
   private parkLocals(back: boolean): void {
-    const parked = this.parked;
-    if (parked === null) return;
-    const slots = new Map<ValType, number>();
-    for (const { index, type } of parked) {
-      const k = slots.get(type) ?? 0;
-      slots.set(type, k + 1);
-      const g = this.p.parkingGlobal(type, k);
-      if (back) this.w.u8(0x23).u32(g).u8(0x21).u32(index);
-      else this.w.u8(0x20).u32(index).u8(0x24).u32(g);
+    if (!this.inLocal) return;
+    const plan = this.parkingPlan();
+    if (plan === null) return;
+    for (let j = 0; j < plan.length; j += 2) {
+      if (back) this.w.u8(0x23).u32(plan[j + 1]!).u8(0x21).u32(plan[j]!);
+      else this.w.u8(0x20).u32(plan[j]!).u8(0x24).u32(plan[j + 1]!);
     }
   }
 
