@@ -316,6 +316,24 @@ export abstract class LowerBase {
     return this.emit(op, ...operands);
   }
 
+  /**
+   * Whether entry i (the top by default) is the temporary the instruction just emitted wrote as its
+   * destination — of opcode `op` when given. Only that entry reads it, so a peephole may take the
+   * instruction back (`dropLast`) and compute its value inside the consumer.
+   */
+  protected lastFeeds(op = -1, i = this.len - 1): boolean {
+    const s = this.lastStart;
+    return s >= 0 && this.lastDstAt === s + 1 && this.vk[i] === K_SLOT && this.vp[i] === this.code[s + 1] &&
+      (op < 0 || this.code[s] === op);
+  }
+
+  /** Removes the instruction just emitted (a peephole read its operands first). */
+  protected dropLast(): void {
+    this.code.length = this.lastStart;
+    this.lastStart = -1;
+    this.lastDstAt = -1;
+  }
+
   /** A label is bound here: no peephole may look across it. */
   protected bind(): void {
     this.lastStart = -1;

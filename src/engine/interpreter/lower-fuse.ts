@@ -54,9 +54,8 @@ export abstract class LowerFuse extends LowerBase {
         if (this.fuseAddLoad(load[0], load[1], ir.offset)) return true;
         const top = this.len - 1;
         const vk = this.vk[top];
-        if (this.opt && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 &&
-            ((vk === K_SLOT && this.code[this.lastDstAt] === this.vp[top]) ||
-             (vk === K_ADDK && this.vl[top] === -1 && this.code[this.lastDstAt] === this.vv[top]))) {
+        if (this.opt && (this.lastFeeds(Op.i32_shl_k) || (vk === K_ADDK && this.vl[top] === -1 && this.lastStart >= 0 &&
+            this.code[this.lastStart] === Op.i32_shl_k && this.lastDstAt === this.lastStart + 1 && this.code[this.lastDstAt] === this.vv[top]))) {
           // the shifted index (plus maybe a constant: a table's base) is a temporary only the load
           // reads: scale it in the load
           const c = this.code;
@@ -64,9 +63,7 @@ export abstract class LowerFuse extends LowerBase {
           const a = c[s + 2]!;
           const sh = c[s + 3]! & 31;
           const k = vk === K_ADDK ? this.vh[top]! : 0;
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
+          this.dropLast();
           this.len--;
           this.emitD(load[0] === Op.load32 ? Op.load32_x : Op.loadf64_x, this.push(load[1]), a, sh, ir.offset, k);
           return true;
@@ -95,8 +92,7 @@ export abstract class LowerFuse extends LowerBase {
         let k = 0;
         let v: number;
         const top = this.len - 1;
-        const n = this.opt && this.vk[top] === K_SLOT && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 &&
-          this.code[this.lastDstAt] === this.vp[top] ? copyWidth(this.code[this.lastStart]!, store) : 0;
+        const n = this.opt && this.lastFeeds() ? copyWidth(this.code[this.lastStart]!, store) : 0;
         if (n > 0) {
           // the value is the load just emitted, into a temporary nothing else reads: copy memory to
           // memory (the load's bounds check still comes first, as its trap must)
@@ -105,26 +101,20 @@ export abstract class LowerFuse extends LowerBase {
           const sa = c[s + 2]!;
           const soff = c[s + 3]!;
           const sk = c[s + 4]!;
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
+          this.dropLast();
           this.len--;
           [a, k] = this.address(this.len - 1);
           this.emit(Op.copy_mm, n, sa, soff, sk, a, ir.offset, k);
           return true;
         }
         if (this.opt && store === Op.storef64 && this.fuseStoreF64(ir.offset)) return true;
-        if (this.opt && store === Op.store32 && this.lastStart >= 0 && this.code[this.lastStart] === Op.i32_shsh &&
-            this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT && this.vp[top] === this.code[this.lastDstAt] &&
-            this.vk[top - 1] !== K_CONST) {
+        if (this.opt && store === Op.store32 && this.lastFeeds(Op.i32_shsh) && this.vk[top - 1] !== K_CONST) {
           // the funnel shift just emitted into a temporary only this store reads: shift and store in one
           // (its operands x k1 y k2 kind are kept; the address takes the destination's place)
           const c = this.code;
           const s = this.lastStart;
           const ops = c.slice(s + 2, s + 7);
-          c.length = s;
-          this.lastStart = -1;
-          this.lastDstAt = -1;
+          this.dropLast();
           this.len--;
           [a, k] = this.address(this.len - 1);
           this.emit(Op.store32_shsh, a, ...ops, ir.offset, k);
@@ -202,8 +192,7 @@ export abstract class LowerFuse extends LowerBase {
    * else [slot, 0].
    */
   protected isAddK(i: number): boolean {
-    return this.opt && i >= 0 && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[i] === K_SLOT &&
-      this.code[this.lastStart] === Op.i32_add_k && this.code[this.lastDstAt] === this.vp[i];
+    return this.opt && i >= 0 && this.lastFeeds(Op.i32_add_k, i);
   }
 
   /**
@@ -221,9 +210,7 @@ export abstract class LowerFuse extends LowerBase {
     const dst = c[s + 1]!;
     const a = c[s + 2]!;
     const b = c[s + 3]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     this.len--;
     const k = add === Op.i32_add_k;
     const fused = op === Op.load32 ? (k ? Op.load32_addk : Op.load32_add) : k ? Op.loadf64_addk : Op.loadf64_add;
@@ -236,16 +223,12 @@ export abstract class LowerFuse extends LowerBase {
    * nothing else): the sum moves into the load (load32_rr, load8_u_rr).
    */
   private fuseSumLoad(op: Op, t: number, offset: number): boolean {
-    const top = this.len - 1;
-    if (this.lastStart < 0 || this.code[this.lastStart] !== Op.i32_add || this.lastDstAt !== this.lastStart + 1 ||
-        this.vk[top] !== K_SLOT || this.vp[top] !== this.code[this.lastDstAt]) return false;
+    if (!this.lastFeeds(Op.i32_add)) return false;
     const c = this.code;
     const s = this.lastStart;
     const a = c[s + 2]!;
     const b = c[s + 3]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     this.len--;
     this.emitD(op === Op.load32 ? Op.load32_rr : Op.load8_u_rr, this.push(t), a, b, offset);
     return true;
@@ -283,9 +266,7 @@ export abstract class LowerFuse extends LowerBase {
       this.emitD(Op.i32_shsh, this.push(I32), x1, k1, x, k, bin * 16 + shift1 * 4 + shift);
       return true;
     }
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     let a: number;
     if (shTop) {
       this.len--;
@@ -303,9 +284,7 @@ export abstract class LowerFuse extends LowerBase {
     const c = this.code;
     const s = this.lastStart;
     const res: [number, number] = [c[s + 2]!, c[s + 3]!];
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     return res;
   }
 
@@ -343,9 +322,7 @@ export abstract class LowerFuse extends LowerBase {
     const y = c[s + 3]!;
     const z = c[s + 4] ?? 0;
     this.taken = c.slice(s + 2);
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     let other: number;
     if (onTop) {
       this.len--;
@@ -379,29 +356,9 @@ export abstract class LowerFuse extends LowerBase {
    * on top: a constant on top would be materialised after the access's address was computed).
    */
   protected fuseLoadOp(op: number): boolean {
-    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.loadf64 || this.lastDstAt !== this.lastStart + 1) return false;
-    const top = this.len - 1;
-    const m = this.code[this.lastDstAt]!;
-    let memTop: boolean;
-    if (this.vk[top] === K_SLOT && this.vp[top] === m) memTop = true;
-    else if (this.vk[top] === K_LOCAL && this.vk[top - 1] === K_SLOT && this.vp[top - 1] === m) memTop = false;
-    else return false;
-    const c = this.code;
-    const s = this.lastStart;
-    const a = c[s + 2]!;
-    const off = c[s + 3]!;
-    const k = c[s + 4]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
-    let x: number;
-    if (memTop) {
-      this.len--;
-      x = this.pop();
-    } else {
-      x = this.pop();
-      this.len--;
-    }
+    const t = this.takeBackBinary(Op.loadf64);
+    if (t === null) return false;
+    const [a, off, x, memTop, k] = t;
     let fused: Op;
     if (op === W.f64_add) fused = Op.f64_addm;
     else if (op === W.f64_mul) fused = Op.f64_mulm;
@@ -424,9 +381,7 @@ export abstract class LowerFuse extends LowerBase {
     const s = this.lastStart;
     const a = c[s + 2]!;
     const n = c[s + 3]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     this.len--;
     this.emitD(Op.i64_rotlmul_k, this.push(I64), a, lo, hi, n, r);
     return true;
@@ -440,8 +395,7 @@ export abstract class LowerFuse extends LowerBase {
    */
   private fuseStoreF64(offset: number): boolean {
     const top = this.len - 1;
-    if (this.lastStart < 0 || this.lastDstAt !== this.lastStart + 1 || this.vk[top] !== K_SLOT ||
-        this.vp[top] !== this.code[this.lastDstAt] || this.vk[top - 1] === K_CONST) return false;
+    if (!this.lastFeeds() || this.vk[top - 1] === K_CONST) return false;
     const c = this.code;
     const s = this.lastStart;
     const kind = c[s]!;
@@ -454,9 +408,7 @@ export abstract class LowerFuse extends LowerBase {
       const k = vk === K_ADDK ? this.vh[i] : 0;
       if (slot !== c[s + 3] || k !== c[s + 5] || offset !== c[s + 4]) return false;
       const x = c[s + 2]!;
-      c.length = s;
-      this.lastStart = -1;
-      this.lastDstAt = -1;
+      this.dropLast();
       this.len -= 2;
       this.emit(Op.storef64_rmw, kind, slot!, offset, k!, x);
       return true;
@@ -466,9 +418,7 @@ export abstract class LowerFuse extends LowerBase {
     const x = c[s + 2]!;
     const y = c[s + 3]!;
     const z = c[s + 4]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     this.len--;
     const [a, k] = this.address(this.len - 1);
     if (fma) this.emit(Op.storef64_fma, kind, a, offset, k, x, y, z);
@@ -481,17 +431,13 @@ export abstract class LowerFuse extends LowerBase {
    * temporary (the top entry): the load becomes the multiplication's memory operand, i64_mulm_k.
    */
   protected fuseLoadMulK(lo: number, hi: number): boolean {
-    const top = this.len - 1;
-    if (!this.opt || this.lastStart < 0 || this.code[this.lastStart] !== Op.load64 || this.lastDstAt !== this.lastStart + 1 ||
-        this.vk[top] !== K_SLOT || this.vp[top] !== this.code[this.lastDstAt]) return false;
+    if (!this.opt || !this.lastFeeds(Op.load64)) return false;
     const c = this.code;
     const s = this.lastStart;
     const a = c[s + 2]!;
     const off = c[s + 3]!;
     const k = c[s + 4]!;
-    c.length = s;
-    this.lastStart = -1;
-    this.lastDstAt = -1;
+    this.dropLast();
     this.len--;
     this.emitD(Op.i64_mulm_k, this.push(I64), a, off, k, lo, hi);
     return true;

@@ -252,8 +252,7 @@ class Lowerer extends LowerFuse {
     const top = this.len - 1;
     this.tailStart = -1;
     if (this.vk[top] === K_ADDK) this.materialize(top);
-    if (this.opt && this.lastStart >= 0 && this.lastDstAt === this.lastStart + 1 && this.vk[top] === K_SLOT &&
-        this.code[this.lastDstAt] === this.vp[top]) {
+    if (this.opt && this.lastFeeds()) {
       const op = this.code[this.lastStart]!;
       const ci = cmpIndex(op);
       const c = this.code;
@@ -290,8 +289,7 @@ class Lowerer extends LowerFuse {
       }
     }
     // a plain condition computed by the instruction just emitted may still fuse (see condJump)
-    if (this.lastStart >= 0 && this.vk[top] === K_SLOT && this.lastDstAt === this.lastStart + 1 &&
-        this.code[this.lastDstAt] === this.vp[top]) this.tailStart = this.lastStart;
+    if (this.lastFeeds()) this.tailStart = this.lastStart;
     return [-1, this.pop()];
   }
 
