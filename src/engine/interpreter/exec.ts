@@ -1273,7 +1273,9 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         const d = fp + code[pc + 1]!;
         const al = s32[a]!;
         const bl = s32[b]!;
-        // low 32x32 -> 64 product from 16-bit halves (exact in doubles), then the cross terms mod 2^32
+        // low 32x32 -> 64 product from 16-bit halves (exact in doubles), then the cross terms mod 2^32.
+        // Written out in each multiply case: TurboFan does not inline a shared helper into this large
+        // function (measured: hash64 ~10% slower with one).
         const a0 = al & 0xffff;
         const a1 = al >>> 16;
         const b0 = bl & 0xffff;
