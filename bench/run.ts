@@ -44,6 +44,11 @@ const sections: Section[] = [
     script: 'programs.js',
   },
   {
+    name: 'dispatch',
+    what: 'interpreter dispatch strategies on one register-form loop: switch over an Int32Array vs closures, with a JIT and under --jitless (the measurement behind the executor design)',
+    script: 'dispatch.js',
+  },
+  {
     name: 'compiler',
     what: 'compiler engine vs raw WebAssembly on the bench programs: plain (target <= 1.03x geomean), timeout armed (target <= 1.10x), fuel; trivial instantiate+call overhead',
     script: 'compiler.js',
