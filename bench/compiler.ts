@@ -20,11 +20,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ExitError, newModuleConfig, newRuntime, newRuntimeConfig } from '../src/index.js';
 import type { RuntimeConfig } from '../src/api/config.js';
 import type { ExportedFunction, Runtime } from '../src/api/types.js';
 import { ProcExit, rawWasi, wasmboxWasi } from './wasi-min-compiler.js';
+import { projectRootOf } from '../scripts/project-root.js';
 
 export interface CompilerBenchOptions {
   /** Program names (file names without .wasm); all when absent. */
@@ -66,13 +67,7 @@ export interface CompilerBenchResult {
   trivial: TrivialResult;
 }
 
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-const programsDir = path.join(projectRoot(), 'bench', 'programs');
+const programsDir = path.join(projectRootOf(import.meta.url), 'bench', 'programs');
 
 function expectedLines(): Map<string, string> {
   const out = new Map<string, string>();

@@ -20,12 +20,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { allFeatures, defaultFeatures } from '../src/api/features.js';
 import { decodeModule } from '../src/binary/decode.js';
 import { encodeModule } from '../src/binary/encode.js';
 import type { Module } from '../src/binary/types.js';
 import { validateModule } from '../src/validate/index.js';
+import { projectRootOf } from '../scripts/project-root.js';
 
 interface Context {
   bytes: Uint8Array;
@@ -92,16 +92,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** The project root, found from this file (dist/bench -> ../..; works from the sources too). */
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the project root');
-    dir = up;
-  }
-  return dir;
-}
 
 function defaultFiles(root: string): string[] {
   const ruby = path.join(root, '.cache', 'ruby', 'package', 'dist');
@@ -164,7 +154,7 @@ function measure(file: string, o: Options): Result[] {
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
-  const files = o.files.length > 0 ? o.files : defaultFiles(projectRoot());
+  const files = o.files.length > 0 ? o.files : defaultFiles(projectRootOf(import.meta.url));
   if (files.length === 0) {
     console.error('no .wasm files to measure');
     process.exit(1);

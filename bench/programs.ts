@@ -32,12 +32,9 @@ import { fileURLToPath } from 'node:url';
 import { ExitError } from '../src/api/errors.js';
 import { newModuleConfig, newRuntime, newRuntimeConfig } from '../src/index.js';
 import { wasiMin } from './wasi-min.js';
+import { projectRootOf } from '../scripts/project-root.js';
 
-const root = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-})();
+const root = projectRootOf(import.meta.url);
 const programsDir = path.join(root, 'bench', 'programs');
 const nativeDir = path.join(root, '.cache', 'bench-native');
 

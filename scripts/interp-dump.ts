@@ -15,13 +15,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { projectRootOf } from './project-root.js';
 
 const self = fileURLToPath(import.meta.url);
-const root = (() => {
-  let dir = path.dirname(self);
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-})();
+const root = projectRootOf(import.meta.url);
 
 /** Names of the interpreter's opcodes, in order (parsed from ops.ts: it is a const enum, gone at run time). */
 export function opNames(): string[] {

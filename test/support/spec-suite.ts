@@ -5,18 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRootOf } from '../../scripts/project-root.js';
 
 /** The project's root (dist/test/support -> ../../..; works from the sources too). */
-export const projectRoot = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the project root');
-    dir = up;
-  }
-  return dir;
-})();
+export const projectRoot = projectRootOf(import.meta.url);
 
 export const suiteRoot = path.resolve(projectRoot, '..', 'shared', 'suites', 'spec');
 export const cacheRoot = path.join(projectRoot, '.cache', 'spec');
