@@ -385,6 +385,53 @@ const cases: Case[] = [
   { name: 'f64 arithmetic stored out of bounds traps',
     extra: '(memory 1)', func: '(param i32 f64) (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 1)))',
     args: [65529, 2], want: 'out of bounds memory access' },
+  { name: 'moves gathered: a rotation of working variables (h = g; g = f; ...) in a loop',
+    func: `(param i32 i32 i32 i32 i32) (result i32 i32 i32 i32) (local i32)
+      (loop $l
+        (local.set 5 (local.get 3))
+        (local.set 3 (local.get 2))
+        (local.set 0 (i32.add (i32.load8_u (i32.const 0)) (i32.add (local.get 0) (local.get 5))))
+        (local.set 2 (local.get 1))
+        (local.set 1 (i32.xor (local.get 0) (i32.const 0x55)))
+        (br_if $l (local.tee 4 (i32.add (local.get 4) (i32.const -1)))))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    extra: '(memory 1) (data (i32.const 0) "\\07")',
+    args: [1, 2, 3, 4, 6], want: (() => {
+      let [a, b, c, d] = [1, 2, 3, 4];
+      for (let n = 6; n > 0; n--) { const e = d; d = c; a = (7 + a + e) | 0; c = b; b = a ^ 0x55; }
+      return [a, b, c, d];
+    })() },
+  { name: 'moves not gathered past a read of the destination, a write of the source or of the destination',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32 i32)
+      (local.set 2 (local.get 0))
+      (local.set 3 (i32.add (local.get 2) (local.get 1)))
+      (local.set 2 (local.get 1))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (local.set 0 (local.get 1))
+      (local.set 3 (i32.mul (local.get 3) (i32.const 3)))
+      (local.set 3 (local.get 3))
+      (local.set 2 (i32.sub (local.get 2) (local.get 0)))
+      (local.set 0 (local.get 3))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    args: [10, 20], want: [90, 21, -1, 90] },
+  { name: 'moves not gathered across a loop label or a block start',
+    func: `(param i32 i32) (result i32 i32) (local i32)
+      (local.set 2 (local.get 0))
+      (loop $l (local.set 0 (i32.add (local.get 0) (local.get 2)))
+        (local.set 2 (local.get 1))
+        (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))
+      (local.set 1 (local.get 2))
+      (block (local.set 1 (i32.add (local.get 1) (i32.const 1))) (local.set 2 (local.get 0)))
+      (local.get 1) (local.get 2)`,
+    args: [10, 30], want: [31, 110] },
+  { name: 'a move gathered above a load that traps still traps',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (result i32) (local i32)
+      (local.set 2 (local.get 0))
+      (local.set 1 (i32.load (local.get 1)))
+      (local.set 0 (local.get 2))
+      (local.get 1)`,
+    args: [1, 65534], want: 'out of bounds memory access' },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

@@ -53,7 +53,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
   let inst = f.inst as InterpInstance;
   let funcs = inst.funcs;
   let gw = inst.gw;
-  let gf = inst.gf;
   let fk = fpool.k;
   let tables = inst.tables;
   inst.syncMem();
@@ -186,7 +185,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
           inst = fn.inst as InterpInstance;
           funcs = inst.funcs;
           gw = inst.gw;
-          gf = inst.gf;
           tables = inst.tables;
           inst.syncMem();
           dv = inst.dv;
@@ -244,7 +242,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
-          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -292,7 +289,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
-          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -323,7 +319,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         inst = fn.inst as InterpInstance;
         funcs = inst.funcs;
         gw = inst.gw;
-        gf = inst.gf;
         tables = inst.tables;
         inst.syncMem();
         dv = inst.dv;
@@ -402,6 +397,11 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         s32[fp + code[pc + 3]!] = s32[fp + code[pc + 4]!]!;
         pc += 5;
         continue;
+      case Op.mov32xn: {
+        const end = pc + 2 + 2 * code[pc + 1]!;
+        for (pc += 2; pc < end; pc += 2) s32[fp + code[pc]!] = s32[fp + code[pc + 1]!]!;
+        continue;
+      }
       case Op.mov64: {
         const d = fp + code[pc + 1]!;
         const a = fp + code[pc + 2]!;
@@ -422,20 +422,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!) >> 1]!;
         pc += 5;
         continue;
-      case Op.global_getf64: {
-        const w = gf[code[pc + 2]!];
-        if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        else sf64[(fp + code[pc + 1]!) >> 1] = w![0]!;
-        pc += 3;
-        continue;
-      }
-      case Op.global_setf64: {
-        const w = gf[code[pc + 2]!];
-        if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        else w![0] = sf64[(fp + code[pc + 1]!) >> 1]!;
-        pc += 3;
-        continue;
-      }
       case Op.loadf64: {
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 8) throw oob();
@@ -510,32 +496,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 3;
         continue;
       }
-      case Op.global_get64: {
-        const w = gw[code[pc + 2]!];
-        const d = fp + code[pc + 1]!;
-        if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
-        else {
-          s32[d] = w![0]!;
-          s32[d + 1] = w![1]!;
-        }
-        pc += 3;
-        continue;
-      }
       case Op.global_set32: {
         const w = gw[code[pc + 2]!];
         if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
         else w![0] = s32[fp + code[pc + 1]!]!;
-        pc += 3;
-        continue;
-      }
-      case Op.global_set64: {
-        const w = gw[code[pc + 2]!];
-        const a = fp + code[pc + 1]!;
-        if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
-        else {
-          w![0] = s32[a]!;
-          w![1] = s32[a + 1]!;
-        }
         pc += 3;
         continue;
       }
@@ -1290,22 +1254,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 4;
         continue;
       }
-      case Op.i64_div_s:
-        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-        pc += 4;
-        continue;
-      case Op.i64_div_u:
-        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-        pc += 4;
-        continue;
-      case Op.i64_rem_s:
-        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-        pc += 4;
-        continue;
-      case Op.i64_rem_u:
-        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-        pc += 4;
-        continue;
       case Op.i64_and: {
         const a = fp + code[pc + 2]!;
         const b = fp + code[pc + 3]!;
@@ -1396,14 +1344,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
       case Op.f64_div:
         sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! / sf64[(fp + code[pc + 3]!) >> 1]!;
-        pc += 4;
-        continue;
-      case Op.f64_min:
-        sf64[(fp + code[pc + 1]!) >> 1] = Math.min(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
-        pc += 4;
-        continue;
-      case Op.f64_max:
-        sf64[(fp + code[pc + 1]!) >> 1] = Math.max(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
         pc += 4;
         continue;
 

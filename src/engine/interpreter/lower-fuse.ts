@@ -38,6 +38,7 @@ export abstract class LowerFuse extends LowerBase {
         c[s + 2] !== x || c[p] !== Op.store8_v || c[p + 1] !== x) return;
     const b = c[s + 3]!;
     c.length = s;
+    if (this.starts[this.starts.length - 1] === s) this.starts.pop();
     c[p] = Op.store8_v_inc;
     c.push(b);
     opLength[Op.store8_v_inc] = 6;

@@ -127,6 +127,8 @@ class Lowerer extends LowerFuse {
   // ---------------------------------------------------------------- control
 
   private newCtl(kind: number, height: number, params: readonly number[], results: readonly number[]): Ctl {
+    // a block's start may be a protected range's start (try): no move is gathered across it
+    this.starts.length = 0;
     return {
       kind,
       height,

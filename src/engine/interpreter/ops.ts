@@ -41,6 +41,8 @@ export const enum Op {
   // ---- moves and constants ----
   mov32, mov64, mov128, movref, // d a
   mov32x2, // d1 a1 d2 a2   (two moves in sequence: phi moves at loop back-edges come in runs)
+  // n moves in sequence, gathered from a straight-line stretch (lower-moves.ts): n d1 a1 .. dn an
+  mov32xn,
   mov32_br, // d a t        (a move then an unconditional branch: a loop variable set before `continue`)
   // f64 values are moved through the Float64Array view: writing a double as two int32 halves and
   // then reading it as one f64 stalls x86 store-to-load forwarding (measured: ~2.5x slower).
