@@ -432,6 +432,33 @@ const cases: Case[] = [
       (local.set 0 (local.get 2))
       (local.get 1)`,
     args: [1, 65534], want: 'out of bounds memory access' },
+  { name: 'f64 accumulated through a teed address with another load between (c[j] += a * b[j]; p += 8; *p += a * b[j + 1])',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40\\00\\00\\00\\00\\00\\00\\f0\\3f")' +
+      ' (data (i32.const 72) "\\00\\00\\00\\00\\00\\00\\00\\40\\00\\00\\00\\00\\00\\00\\08\\40")',
+    func: `(param i32 i32 f64) (result f64 f64) (local i32 i32)
+      (local.tee 3 (i32.add (local.get 0) (local.get 1))) (local.get 3) (f64.load)
+      (local.get 2) (f64.load offset=8 (local.tee 4 (i32.add (local.get 0) (i32.const 64)))) (f64.mul) (f64.add) (f64.store)
+      (local.tee 3 (i32.add (local.get 3) (i32.const 8))) (local.get 3) (f64.load)
+      (f64.mul (local.get 2) (f64.load offset=16 (local.get 4))) (f64.add) (f64.store)
+      (f64.load (i32.const 8)) (f64.load (i32.const 16))`,
+    args: [0, 8, 0.5], want: [11, 2.5] },
+  { name: 'f64 accumulation: the old value\'s load traps out of bounds before a division by zero between',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (local i32)
+      (local.tee 3 (i32.add (local.get 0) (local.get 1))) (local.get 3) (f64.load)
+      (f64.convert_i32_s (i32.div_s (local.get 0) (local.get 2))) (f64.add) (f64.store)`,
+    args: [65536, 0, 0], want: 'out of bounds memory access' },
+  { name: 'f64 accumulation not fused when the address local is read or written between',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40")',
+    func: `(param i32 i32) (result f64 f64 f64) (local i32)
+      (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2) (f64.load)
+      (f64.convert_i32_s (local.get 2)) (f64.add) (f64.store)
+      (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2) (f64.load)
+      (f64.load (local.tee 2 (i32.const 8))) (f64.add) (f64.store)
+      (local.tee 2 (i32.add (local.get 0) (i32.const 16))) (local.get 2) (f64.load)
+      (f64.load (local.tee 2 (i32.const 8))) (f64.add) (f64.store)
+      (f64.load (i32.const 8)) (f64.load (i32.const 16)) (f64.convert_i32_s (local.get 2))`,
+    args: [0, 8], want: [36, 36, 8] },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

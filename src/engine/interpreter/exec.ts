@@ -466,6 +466,18 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
+      case Op.storef64_acc: {
+        const kind = code[pc + 1]!;
+        const b = code[pc + 4]!;
+        const t = (s32[fp + code[pc + 3]!]! + ((kind & 1) !== 0 ? b : s32[fp + b]!)) | 0;
+        s32[fp + code[pc + 2]!] = t;
+        const ea = (t >>> 0) + code[pc + 5]!;
+        if (ea > memLen - 8) throw oob();
+        const x = sf64[(fp + code[pc + 6]!) >> 1]!;
+        dv.setFloat64(ea, dv.getFloat64(ea, true) + ((kind & 2) !== 0 ? x * sf64[(fp + code[pc + 7]!) >> 1]! : x), true);
+        pc += 8;
+        continue;
+      }
       case Op.const32:
         s32[fp + code[pc + 1]!] = code[pc + 2]!;
         pc += 3;

@@ -10,7 +10,7 @@
 import { Op } from './ops.js';
 
 /** Written and read slot operands (operand indices, 1 = the word after the opcode) of an instruction. */
-interface Roles {
+export interface Roles {
   len: number;
   w: readonly number[];
   r: readonly number[];
@@ -58,6 +58,15 @@ roles([Op.i32_shsh], 7, [1], [2, 4]);
 roles([Op.i32_add3, Op.f64_muladd, Op.f64_mulsub, Op.f64_submul], 5, [1], [2, 3, 4]);
 // d x a off k (an f64 loaded and combined with x)
 roles(range(Op.f64_addm, Op.f64_mulm), 6, [1], [2, 3]);
+
+/**
+ * The slot roles of the instruction at s when it is one of those above and ends at `end`, else null.
+ * Used by other look-back steps too (lower-fuse.ts's fuseAccumulate).
+ */
+export function rolesAt(code: readonly number[], s: number, end: number): Roles | null {
+  const ro = ROLES.get(code[s]!);
+  return ro !== undefined && s + ro.len === end ? ro : null;
+}
 
 /** Length in words of a move instruction at `s`, or 0 when code[s] is not one. */
 function moveLen(code: readonly number[], s: number): number {

@@ -81,6 +81,11 @@ export const enum Op {
   // the same when the value is an f64_addm/subm/rsubm/mulm (`kind`) of the very address stored to:
   // kind a off k x -> m = f64 at ((a + k) mod 2^32) + off; m = m OP x (`p[i] += x`, `v->x -= dx`)
   storef64_rmw,
+  // an f64 accumulated in memory through an address computed into a local by the load of the old value,
+  // the load not next to the store (`c[j] += a * b[j]`: the other operand is loaded in between):
+  // kind t a b off x y -> t = a + b (b an immediate when kind & 1), m = f64 at t + off,
+  // store there m + x * y (kind & 2) or m + x
+  storef64_acc,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
