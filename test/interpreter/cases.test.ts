@@ -459,6 +459,55 @@ const cases: Case[] = [
       (f64.load (local.tee 2 (i32.const 8))) (f64.add) (f64.store)
       (f64.load (i32.const 8)) (f64.load (i32.const 16)) (f64.convert_i32_s (local.get 2))`,
     args: [0, 8], want: [36, 36, 8] },
+  { name: 'a move then a constant added to the moved value (q = p; p = q - 32), and an add copied to another local',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32 i32)
+      (local.set 2 (local.get 0))
+      (local.set 0 (i32.add (local.get 2) (i32.const -32)))
+      (local.set 3 (i32.add (local.get 1) (i32.const 7)))
+      (local.set 1 (local.get 3))
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (local.set 3 (local.get 2))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    args: [100, 0x7ffffffd], want: [68, -0x7ffffffc, 101, 101] },
+  { name: 'a move then an add of the move\'s source, and an add copied into its own operand (loop)',
+    func: `(param i32) (result i32 i32 i32) (local i32 i32 i32)
+      (loop $l
+        (local.set 1 (local.get 0))
+        (local.set 3 (i32.add (local.get 0) (i32.const 3)))
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (local.set 0 (local.get 3))
+        (br_if $l (i32.lt_u (local.get 0) (i32.const 20))))
+      (local.get 0) (local.get 1) (local.get 2)`,
+    args: [2], want: [20, 17, 2 + 5 + 8 + 11 + 14 + 17] },
+  { name: 'br_table on a loaded index (each target, the default for large and negative indexes)',
+    extra: '(memory 1) (data (i32.const 16) "\\00\\00\\00\\00\\01\\00\\00\\00\\02\\00\\00\\00\\07\\00\\00\\00\\ff\\ff\\ff\\ff")',
+    func: `(param i32) (result i32)
+      (block $d (block $b (block $a
+        (br_table $a $b $d (i32.load offset=8 (i32.add (local.get 0) (i32.const 8)))))
+        (return (i32.const 10)))
+        (return (i32.const 11)))
+      (i32.const 12)`,
+    args: [0], want: [10] },
+  { name: 'br_table on a loaded index: the second target',
+    extra: '(memory 1) (data (i32.const 20) "\\01")',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $b (i32.load offset=4 (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [16], want: [11] },
+  { name: 'br_table on a loaded index: a negative index takes the default',
+    extra: '(memory 1) (data (i32.const 16) "\\ff\\ff\\ff\\ff")',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $a $b (i32.load (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [16], want: [11] },
+  { name: 'br_table on a loaded index traps out of bounds',
+    extra: '(memory 1)',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $b (i32.load (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [65534], want: 'out of bounds memory access' },
+  { name: 'br_table on a loaded index also kept in a local, with a branch value',
+    extra: '(memory 1) (data (i32.const 0) "\\02")',
+    func: `(param i32) (result i32) (local i32)
+      (block $b (result i32) (block $a (result i32)
+        (i32.const 5) (br_table $a $b (local.tee 1 (i32.load (local.get 0)))))
+        (return (i32.add (i32.const 100))))
+      (i32.add (local.get 1))`,
+    args: [0], want: [7] },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

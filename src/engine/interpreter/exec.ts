@@ -83,6 +83,14 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc = code[pc + 3 + (i < n ? i : n)]!;
         continue;
       }
+      case Op.br_table_m: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 3]!) >>> 0) + code[pc + 2]!;
+        if (ea > memLen - 4) throw oob();
+        const i = dv.getInt32(ea, true) >>> 0;
+        const n = code[pc + 4]!;
+        pc = code[pc + 5 + (i < n ? i : n)]!;
+        continue;
+      }
       case Op.br_eq:
         pc = s32[fp + code[pc + 1]!] === s32[fp + code[pc + 2]!] ? code[pc + 3]! : pc + 4;
         continue;
@@ -397,6 +405,20 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         s32[fp + code[pc + 3]!] = s32[fp + code[pc + 4]!]!;
         pc += 5;
         continue;
+      case Op.mov32_addk: {
+        const v = s32[fp + code[pc + 2]!]!;
+        s32[fp + code[pc + 1]!] = v;
+        s32[fp + code[pc + 3]!] = (v + code[pc + 4]!) | 0;
+        pc += 5;
+        continue;
+      }
+      case Op.i32_add_k_mov: {
+        const v = (s32[fp + code[pc + 2]!]! + code[pc + 3]!) | 0;
+        s32[fp + code[pc + 1]!] = v;
+        s32[fp + code[pc + 4]!] = v;
+        pc += 5;
+        continue;
+      }
       case Op.mov32xn: {
         const end = pc + 2 + 2 * code[pc + 1]!;
         for (pc += 2; pc < end; pc += 2) s32[fp + code[pc]!] = s32[fp + code[pc + 1]!]!;

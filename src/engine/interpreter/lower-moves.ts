@@ -56,6 +56,9 @@ roles([Op.i32_shladd], 5, [1], [2, 4]);
 roles([Op.i32_binsh], 6, [1], [2, 3]);
 roles([Op.i32_shsh], 7, [1], [2, 4]);
 roles([Op.i32_add3, Op.f64_muladd, Op.f64_mulsub, Op.f64_submul], 5, [1], [2, 3, 4]);
+// d a x k / t a k u (a move and an add, both results written)
+roles([Op.mov32_addk], 5, [1, 3], [2]);
+roles([Op.i32_add_k_mov], 5, [1, 4], [2]);
 // d x a off k (an f64 loaded and combined with x)
 roles(range(Op.f64_addm, Op.f64_mulm), 6, [1], [2, 3]);
 
