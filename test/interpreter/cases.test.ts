@@ -508,6 +508,31 @@ const cases: Case[] = [
         (return (i32.add (i32.const 100))))
       (i32.add (local.get 1))`,
     args: [0], want: [7] },
+  { name: 'a word loaded into a local, funnel-shifted with the previous one and stored (misaligned memcpy)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c")',
+    func: `(param i32 i32) (result i32 i32 i32) (local i32 i32)
+      (local.set 2 (i32.load (local.get 0)))
+      (i32.store offset=64 (local.get 1) (i32.or (i32.shl (local.tee 3 (i32.load offset=4 (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 2) (i32.const 8))))
+      (i32.store offset=68 (local.get 1) (i32.or (i32.shl (local.tee 2 (i32.load offset=8 (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 3) (i32.const 8))))
+      (i32.load (i32.const 64)) (i32.load (i32.const 68)) (local.get 2)`,
+    args: [0, 0], want: [0x05040302, 0x09080706, 0x0c0b0a09] },
+  { name: 'load, funnel shift and store: the address is the local as it was before the load\'s local.tee',
+    extra: '(memory 1) (data (i32.const 0) "\\10\\00\\00\\00")',
+    func: `(param i32 i32) (result i32) (local i32)
+      (i32.store (local.get 2) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))
+      (i32.store offset=4 (local.get 2) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))
+      (i32.load (i32.const 20))`,
+    args: [0, 0x11223344], want: [0x33112233] },
+  { name: 'load, funnel shift and store: an out-of-bounds load traps (the store would not)',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (local i32)
+      (i32.store (local.get 1) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))`,
+    args: [65533, 1], want: 'out of bounds memory access' },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

@@ -975,7 +975,13 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
       }
       case Op.i32_shsh:
-      case Op.store32_shsh: {
+      case Op.store32_shsh:
+      case Op.store32_shsh_l: {
+        if (code[pc] === Op.store32_shsh_l) {
+          const la = ((s32[fp + code[pc + 10]!]! + code[pc + 12]!) >>> 0) + code[pc + 11]!;
+          if (la > memLen - 4) throw oob();
+          s32[fp + code[pc + 9]!] = dv.getInt32(la, true);
+        }
         const kind = code[pc + 6]!;
         const x = s32[fp + code[pc + 2]!]!;
         const k1 = code[pc + 3]!;
@@ -1009,7 +1015,7 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 8]!) >>> 0) + code[pc + 7]!;
         if (ea > memLen - 4) throw oob();
         dv.setInt32(ea, v, true);
-        pc += 9;
+        pc += code[pc] === Op.store32_shsh ? 9 : 13;
         continue;
       }
       case Op.i32_rotl_k: {

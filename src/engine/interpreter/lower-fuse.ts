@@ -119,10 +119,22 @@ export abstract class LowerFuse extends LowerBase {
           // (its operands x k1 y k2 kind are kept; the address takes the destination's place)
           const c = this.code;
           const s = this.lastStart;
+          // (prevStart is lost when the shift itself was fused from two: use the starts list)
+          const st = this.starts;
+          const p = st.length >= 2 && st[st.length - 1] === s ? st[st.length - 2]! : -1;
           const ops = c.slice(s + 2, s + 7);
           this.dropLast();
           this.len--;
+          const before = c.length;
           [a, k] = this.address(this.len - 1);
+          if (p >= 0 && p + 5 === s && c[p] === Op.load32 && c.length === before) {
+            // and the i32.load just before the shift (its value kept for later): all three in one, in order
+            const load = c.slice(p + 1, p + 5);
+            this.lastStart = p;
+            this.dropLast();
+            this.emit(Op.store32_shsh_l, a, ...ops, ir.offset, k, ...load);
+            return true;
+          }
           this.emit(Op.store32_shsh, a, ...ops, ir.offset, k);
           return true;
         }

@@ -121,6 +121,10 @@ export const enum Op {
   // i32_shsh whose result only a store32 right after it reads: a x k1 y k2 kind off k -> the value
   // stored at ((a + k) mod 2^32) + off (memcpy between misaligned buffers: one funnel shift per word)
   store32_shsh,
+  // store32_shsh after the i32.load just before it (the next source word of a misaligned memcpy, kept in
+  // a local for the next shift): a x k1 y k2 kind off k d la loff lk -> first d = the i32 at
+  // ((la + lk) mod 2^32) + loff, then as store32_shsh
+  store32_shsh_l,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
   i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
   i32_add_eqz, // d a b  d = a + (b == 0)   (i32.eqz feeding i32.add: counting zeros, `n += !x`)
