@@ -95,7 +95,8 @@ async function disassembleLines(code: Int32Array, names: string[]): Promise<[num
   let pc = 0;
   while (pc < code.length) {
     const op = code[pc]!;
-    const len = opLength[op] === -1 ? 4 + code[pc + 2]! : opLength[op]! || 1;
+    const len = opLength[op] === -1 ? 4 + code[pc + 2]! : opLength[op] === -2 ? 2 + 2 * code[pc + 1]! :
+      opLength[op] === -3 ? 6 + code[pc + 4]! : opLength[op]! || 1;
     out.push([pc, `${names[op] ?? op} ${Array.from(code.subarray(pc + 1, pc + len)).join(' ')}`]);
     pc += len;
   }

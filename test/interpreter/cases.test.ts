@@ -385,6 +385,154 @@ const cases: Case[] = [
   { name: 'f64 arithmetic stored out of bounds traps',
     extra: '(memory 1)', func: '(param i32 f64) (f64.store (local.get 0) (f64.add (f64.mul (local.get 1) (local.get 1)) (local.get 1)))',
     args: [65529, 2], want: 'out of bounds memory access' },
+  { name: 'moves gathered: a rotation of working variables (h = g; g = f; ...) in a loop',
+    func: `(param i32 i32 i32 i32 i32) (result i32 i32 i32 i32) (local i32)
+      (loop $l
+        (local.set 5 (local.get 3))
+        (local.set 3 (local.get 2))
+        (local.set 0 (i32.add (i32.load8_u (i32.const 0)) (i32.add (local.get 0) (local.get 5))))
+        (local.set 2 (local.get 1))
+        (local.set 1 (i32.xor (local.get 0) (i32.const 0x55)))
+        (br_if $l (local.tee 4 (i32.add (local.get 4) (i32.const -1)))))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    extra: '(memory 1) (data (i32.const 0) "\\07")',
+    args: [1, 2, 3, 4, 6], want: (() => {
+      let [a, b, c, d] = [1, 2, 3, 4];
+      for (let n = 6; n > 0; n--) { const e = d; d = c; a = (7 + a + e) | 0; c = b; b = a ^ 0x55; }
+      return [a, b, c, d];
+    })() },
+  { name: 'moves not gathered past a read of the destination, a write of the source or of the destination',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32 i32)
+      (local.set 2 (local.get 0))
+      (local.set 3 (i32.add (local.get 2) (local.get 1)))
+      (local.set 2 (local.get 1))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (local.set 0 (local.get 1))
+      (local.set 3 (i32.mul (local.get 3) (i32.const 3)))
+      (local.set 3 (local.get 3))
+      (local.set 2 (i32.sub (local.get 2) (local.get 0)))
+      (local.set 0 (local.get 3))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    args: [10, 20], want: [90, 21, -1, 90] },
+  { name: 'moves not gathered across a loop label or a block start',
+    func: `(param i32 i32) (result i32 i32) (local i32)
+      (local.set 2 (local.get 0))
+      (loop $l (local.set 0 (i32.add (local.get 0) (local.get 2)))
+        (local.set 2 (local.get 1))
+        (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))
+      (local.set 1 (local.get 2))
+      (block (local.set 1 (i32.add (local.get 1) (i32.const 1))) (local.set 2 (local.get 0)))
+      (local.get 1) (local.get 2)`,
+    args: [10, 30], want: [31, 110] },
+  { name: 'a move gathered above a load that traps still traps',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (result i32) (local i32)
+      (local.set 2 (local.get 0))
+      (local.set 1 (i32.load (local.get 1)))
+      (local.set 0 (local.get 2))
+      (local.get 1)`,
+    args: [1, 65534], want: 'out of bounds memory access' },
+  { name: 'f64 accumulated through a teed address with another load between (c[j] += a * b[j]; p += 8; *p += a * b[j + 1])',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40\\00\\00\\00\\00\\00\\00\\f0\\3f")' +
+      ' (data (i32.const 72) "\\00\\00\\00\\00\\00\\00\\00\\40\\00\\00\\00\\00\\00\\00\\08\\40")',
+    func: `(param i32 i32 f64) (result f64 f64) (local i32 i32)
+      (local.tee 3 (i32.add (local.get 0) (local.get 1))) (local.get 3) (f64.load)
+      (local.get 2) (f64.load offset=8 (local.tee 4 (i32.add (local.get 0) (i32.const 64)))) (f64.mul) (f64.add) (f64.store)
+      (local.tee 3 (i32.add (local.get 3) (i32.const 8))) (local.get 3) (f64.load)
+      (f64.mul (local.get 2) (f64.load offset=16 (local.get 4))) (f64.add) (f64.store)
+      (f64.load (i32.const 8)) (f64.load (i32.const 16))`,
+    args: [0, 8, 0.5], want: [11, 2.5] },
+  { name: 'f64 accumulation: the old value\'s load traps out of bounds before a division by zero between',
+    extra: '(memory 1)',
+    func: `(param i32 i32 i32) (local i32)
+      (local.tee 3 (i32.add (local.get 0) (local.get 1))) (local.get 3) (f64.load)
+      (f64.convert_i32_s (i32.div_s (local.get 0) (local.get 2))) (f64.add) (f64.store)`,
+    args: [65536, 0, 0], want: 'out of bounds memory access' },
+  { name: 'f64 accumulation not fused when the address local is read or written between',
+    extra: '(memory 1) (data (i32.const 8) "\\00\\00\\00\\00\\00\\00\\24\\40")',
+    func: `(param i32 i32) (result f64 f64 f64) (local i32)
+      (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2) (f64.load)
+      (f64.convert_i32_s (local.get 2)) (f64.add) (f64.store)
+      (local.tee 2 (i32.add (local.get 0) (local.get 1))) (local.get 2) (f64.load)
+      (f64.load (local.tee 2 (i32.const 8))) (f64.add) (f64.store)
+      (local.tee 2 (i32.add (local.get 0) (i32.const 16))) (local.get 2) (f64.load)
+      (f64.load (local.tee 2 (i32.const 8))) (f64.add) (f64.store)
+      (f64.load (i32.const 8)) (f64.load (i32.const 16)) (f64.convert_i32_s (local.get 2))`,
+    args: [0, 8], want: [36, 36, 8] },
+  { name: 'a move then a constant added to the moved value (q = p; p = q - 32), and an add copied to another local',
+    func: `(param i32 i32) (result i32 i32 i32 i32) (local i32 i32)
+      (local.set 2 (local.get 0))
+      (local.set 0 (i32.add (local.get 2) (i32.const -32)))
+      (local.set 3 (i32.add (local.get 1) (i32.const 7)))
+      (local.set 1 (local.get 3))
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (local.set 3 (local.get 2))
+      (local.get 0) (local.get 1) (local.get 2) (local.get 3)`,
+    args: [100, 0x7ffffffd], want: [68, -0x7ffffffc, 101, 101] },
+  { name: 'a move then an add of the move\'s source, and an add copied into its own operand (loop)',
+    func: `(param i32) (result i32 i32 i32) (local i32 i32 i32)
+      (loop $l
+        (local.set 1 (local.get 0))
+        (local.set 3 (i32.add (local.get 0) (i32.const 3)))
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (local.set 0 (local.get 3))
+        (br_if $l (i32.lt_u (local.get 0) (i32.const 20))))
+      (local.get 0) (local.get 1) (local.get 2)`,
+    args: [2], want: [20, 17, 2 + 5 + 8 + 11 + 14 + 17] },
+  { name: 'br_table on a loaded index (each target, the default for large and negative indexes)',
+    extra: '(memory 1) (data (i32.const 16) "\\00\\00\\00\\00\\01\\00\\00\\00\\02\\00\\00\\00\\07\\00\\00\\00\\ff\\ff\\ff\\ff")',
+    func: `(param i32) (result i32)
+      (block $d (block $b (block $a
+        (br_table $a $b $d (i32.load offset=8 (i32.add (local.get 0) (i32.const 8)))))
+        (return (i32.const 10)))
+        (return (i32.const 11)))
+      (i32.const 12)`,
+    args: [0], want: [10] },
+  { name: 'br_table on a loaded index: the second target',
+    extra: '(memory 1) (data (i32.const 20) "\\01")',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $b (i32.load offset=4 (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [16], want: [11] },
+  { name: 'br_table on a loaded index: a negative index takes the default',
+    extra: '(memory 1) (data (i32.const 16) "\\ff\\ff\\ff\\ff")',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $a $b (i32.load (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [16], want: [11] },
+  { name: 'br_table on a loaded index traps out of bounds',
+    extra: '(memory 1)',
+    func: '(param i32) (result i32) (block $b (block $a (br_table $a $b (i32.load (local.get 0)))) (return (i32.const 10))) (i32.const 11)',
+    args: [65534], want: 'out of bounds memory access' },
+  { name: 'br_table on a loaded index also kept in a local, with a branch value',
+    extra: '(memory 1) (data (i32.const 0) "\\02")',
+    func: `(param i32) (result i32) (local i32)
+      (block $b (result i32) (block $a (result i32)
+        (i32.const 5) (br_table $a $b (local.tee 1 (i32.load (local.get 0)))))
+        (return (i32.add (i32.const 100))))
+      (i32.add (local.get 1))`,
+    args: [0], want: [7] },
+  { name: 'a word loaded into a local, funnel-shifted with the previous one and stored (misaligned memcpy)',
+    extra: '(memory 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c")',
+    func: `(param i32 i32) (result i32 i32 i32) (local i32 i32)
+      (local.set 2 (i32.load (local.get 0)))
+      (i32.store offset=64 (local.get 1) (i32.or (i32.shl (local.tee 3 (i32.load offset=4 (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 2) (i32.const 8))))
+      (i32.store offset=68 (local.get 1) (i32.or (i32.shl (local.tee 2 (i32.load offset=8 (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 3) (i32.const 8))))
+      (i32.load (i32.const 64)) (i32.load (i32.const 68)) (local.get 2)`,
+    args: [0, 0], want: [0x05040302, 0x09080706, 0x0c0b0a09] },
+  { name: 'load, funnel shift and store: the address is the local as it was before the load\'s local.tee',
+    extra: '(memory 1) (data (i32.const 0) "\\10\\00\\00\\00")',
+    func: `(param i32 i32) (result i32) (local i32)
+      (i32.store (local.get 2) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))
+      (i32.store offset=4 (local.get 2) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))
+      (i32.load (i32.const 20))`,
+    args: [0, 0x11223344], want: [0x33112233] },
+  { name: 'load, funnel shift and store: an out-of-bounds load traps (the store would not)',
+    extra: '(memory 1)',
+    func: `(param i32 i32) (local i32)
+      (i32.store (local.get 1) (i32.or (i32.shl (local.tee 2 (i32.load (local.get 0))) (i32.const 24))
+        (i32.shr_u (local.get 1) (i32.const 8))))`,
+    args: [65533, 1], want: 'out of bounds memory access' },
   { name: 'tail call keeps the depth constant',
     extra: '(func $count (param i32 i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1)) (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))))))',
     func: '(param i32) (result i32) (call $count (local.get 0) (i32.const 0))', args: [100000], want: [200000],

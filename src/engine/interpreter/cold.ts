@@ -1,16 +1,19 @@
 // Instructions the executor's hot function (exec.ts) leaves to this one: f32 arithmetic and
 // comparisons, bit counting and narrow sign extensions, i64 shifts and rotations by a variable count,
-// f64 rounding and copysign, float <-> integer conversions other than the f64 <- i32 ones,
-// v128/reference moves, selects and globals, and `unreachable`. Kept out so the hot function stays
-// small: measured, the more cases the optimised dispatch function carries, the slower
-// every dispatch gets (a microbenchmark loop went from ~5.5 to ~7.5 ns per instruction once another
-// program had given many more cases type feedback). Returns the next pc.
+// f64 rounding, copysign, min and max, 64-bit division and remainder, i64 and f64 globals, float <->
+// integer conversions other than the f64 <- i32 ones, v128/reference moves, selects and globals, and
+// `unreachable`. Kept out so the hot function stays small: measured, the more cases the optimised
+// dispatch function carries, the slower every dispatch gets (a microbenchmark loop went from ~5.5 to
+// ~7.5 ns per instruction once another program had given many more cases type feedback). Returns the
+// next pc.
 
 import { Trap, TrapCode } from '../../api/errors.js';
 import { globalGetSlow, globalSetSlow } from './boundary.js';
 import type { InterpInstance } from './instance.js';
 import {
   ctz32,
+  i64DivS,
+  i64DivU,
   i64ToF32,
   nearest,
   popcnt32,
@@ -69,6 +72,66 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
     case Op.selectref:
       REFS[fp + code[pc + 1]!] = REFS[fp + code[pc + (S32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!];
       pc += 5;
+      return pc;
+    case Op.global_getf64: {
+      const w = inst.gf[code[pc + 2]!];
+      if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+      else SF64[(fp + code[pc + 1]!) >> 1] = w![0]!;
+      pc += 3;
+      return pc;
+    }
+    case Op.global_setf64: {
+      const w = inst.gf[code[pc + 2]!];
+      if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
+      else w![0] = SF64[(fp + code[pc + 1]!) >> 1]!;
+      pc += 3;
+      return pc;
+    }
+    case Op.global_get64: {
+      const w = inst.gw[code[pc + 2]!];
+      const d = fp + code[pc + 1]!;
+      if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
+      else {
+        S32[d] = w![0]!;
+        S32[d + 1] = w![1]!;
+      }
+      pc += 3;
+      return pc;
+    }
+    case Op.global_set64: {
+      const w = inst.gw[code[pc + 2]!];
+      const a = fp + code[pc + 1]!;
+      if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
+      else {
+        w![0] = S32[a]!;
+        w![1] = S32[a + 1]!;
+      }
+      pc += 3;
+      return pc;
+    }
+    case Op.i64_div_s:
+      i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
+      pc += 4;
+      return pc;
+    case Op.i64_div_u:
+      i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
+      pc += 4;
+      return pc;
+    case Op.i64_rem_s:
+      i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
+      pc += 4;
+      return pc;
+    case Op.i64_rem_u:
+      i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
+      pc += 4;
+      return pc;
+    case Op.f64_min:
+      SF64[(fp + code[pc + 1]!) >> 1] = Math.min(SF64[(fp + code[pc + 2]!) >> 1]!, SF64[(fp + code[pc + 3]!) >> 1]!);
+      pc += 4;
+      return pc;
+    case Op.f64_max:
+      SF64[(fp + code[pc + 1]!) >> 1] = Math.max(SF64[(fp + code[pc + 2]!) >> 1]!, SF64[(fp + code[pc + 3]!) >> 1]!);
+      pc += 4;
       return pc;
     case Op.global_get128: {
       const w = inst.gw[code[pc + 2]!];

@@ -53,7 +53,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
   let inst = f.inst as InterpInstance;
   let funcs = inst.funcs;
   let gw = inst.gw;
-  let gf = inst.gf;
   let fk = fpool.k;
   let tables = inst.tables;
   inst.syncMem();
@@ -82,6 +81,14 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         const i = s32[fp + code[pc + 1]!]! >>> 0;
         const n = code[pc + 2]!;
         pc = code[pc + 3 + (i < n ? i : n)]!;
+        continue;
+      }
+      case Op.br_table_m: {
+        const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 3]!) >>> 0) + code[pc + 2]!;
+        if (ea > memLen - 4) throw oob();
+        const i = dv.getInt32(ea, true) >>> 0;
+        const n = code[pc + 4]!;
+        pc = code[pc + 5 + (i < n ? i : n)]!;
         continue;
       }
       case Op.br_eq:
@@ -186,7 +193,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
           inst = fn.inst as InterpInstance;
           funcs = inst.funcs;
           gw = inst.gw;
-          gf = inst.gf;
           tables = inst.tables;
           inst.syncMem();
           dv = inst.dv;
@@ -244,7 +250,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
-          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -292,7 +297,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
             inst = callee.inst as InterpInstance;
             funcs = inst.funcs;
             gw = inst.gw;
-          gf = inst.gf;
             tables = inst.tables;
             inst.syncMem();
             dv = inst.dv;
@@ -323,7 +327,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         inst = fn.inst as InterpInstance;
         funcs = inst.funcs;
         gw = inst.gw;
-        gf = inst.gf;
         tables = inst.tables;
         inst.syncMem();
         dv = inst.dv;
@@ -402,6 +405,25 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         s32[fp + code[pc + 3]!] = s32[fp + code[pc + 4]!]!;
         pc += 5;
         continue;
+      case Op.mov32_addk: {
+        const v = s32[fp + code[pc + 2]!]!;
+        s32[fp + code[pc + 1]!] = v;
+        s32[fp + code[pc + 3]!] = (v + code[pc + 4]!) | 0;
+        pc += 5;
+        continue;
+      }
+      case Op.i32_add_k_mov: {
+        const v = (s32[fp + code[pc + 2]!]! + code[pc + 3]!) | 0;
+        s32[fp + code[pc + 1]!] = v;
+        s32[fp + code[pc + 4]!] = v;
+        pc += 5;
+        continue;
+      }
+      case Op.mov32xn: {
+        const end = pc + 2 + 2 * code[pc + 1]!;
+        for (pc += 2; pc < end; pc += 2) s32[fp + code[pc]!] = s32[fp + code[pc + 1]!]!;
+        continue;
+      }
       case Op.mov64: {
         const d = fp + code[pc + 1]!;
         const a = fp + code[pc + 2]!;
@@ -422,20 +444,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + (s32[fp + code[pc + 4]!] !== 0 ? 2 : 3)]!) >> 1]!;
         pc += 5;
         continue;
-      case Op.global_getf64: {
-        const w = gf[code[pc + 2]!];
-        if (w === null) globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        else sf64[(fp + code[pc + 1]!) >> 1] = w![0]!;
-        pc += 3;
-        continue;
-      }
-      case Op.global_setf64: {
-        const w = gf[code[pc + 2]!];
-        if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
-        else w![0] = sf64[(fp + code[pc + 1]!) >> 1]!;
-        pc += 3;
-        continue;
-      }
       case Op.loadf64: {
         const ea = ((s32[fp + code[pc + 2]!]! + code[pc + 4]!) >>> 0) + code[pc + 3]!;
         if (ea > memLen - 8) throw oob();
@@ -480,6 +488,18 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 6;
         continue;
       }
+      case Op.storef64_acc: {
+        const kind = code[pc + 1]!;
+        const b = code[pc + 4]!;
+        const t = (s32[fp + code[pc + 3]!]! + ((kind & 1) !== 0 ? b : s32[fp + b]!)) | 0;
+        s32[fp + code[pc + 2]!] = t;
+        const ea = (t >>> 0) + code[pc + 5]!;
+        if (ea > memLen - 8) throw oob();
+        const x = sf64[(fp + code[pc + 6]!) >> 1]!;
+        dv.setFloat64(ea, dv.getFloat64(ea, true) + ((kind & 2) !== 0 ? x * sf64[(fp + code[pc + 7]!) >> 1]! : x), true);
+        pc += 8;
+        continue;
+      }
       case Op.const32:
         s32[fp + code[pc + 1]!] = code[pc + 2]!;
         pc += 3;
@@ -510,32 +530,10 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 3;
         continue;
       }
-      case Op.global_get64: {
-        const w = gw[code[pc + 2]!];
-        const d = fp + code[pc + 1]!;
-        if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
-        else {
-          s32[d] = w![0]!;
-          s32[d + 1] = w![1]!;
-        }
-        pc += 3;
-        continue;
-      }
       case Op.global_set32: {
         const w = gw[code[pc + 2]!];
         if (w === null) globalSetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
         else w![0] = s32[fp + code[pc + 1]!]!;
-        pc += 3;
-        continue;
-      }
-      case Op.global_set64: {
-        const w = gw[code[pc + 2]!];
-        const a = fp + code[pc + 1]!;
-        if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
-        else {
-          w![0] = s32[a]!;
-          w![1] = s32[a + 1]!;
-        }
         pc += 3;
         continue;
       }
@@ -977,7 +975,13 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
       }
       case Op.i32_shsh:
-      case Op.store32_shsh: {
+      case Op.store32_shsh:
+      case Op.store32_shsh_l: {
+        if (code[pc] === Op.store32_shsh_l) {
+          const la = ((s32[fp + code[pc + 10]!]! + code[pc + 12]!) >>> 0) + code[pc + 11]!;
+          if (la > memLen - 4) throw oob();
+          s32[fp + code[pc + 9]!] = dv.getInt32(la, true);
+        }
         const kind = code[pc + 6]!;
         const x = s32[fp + code[pc + 2]!]!;
         const k1 = code[pc + 3]!;
@@ -1011,7 +1015,7 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         const ea = ((s32[fp + code[pc + 1]!]! + code[pc + 8]!) >>> 0) + code[pc + 7]!;
         if (ea > memLen - 4) throw oob();
         dv.setInt32(ea, v, true);
-        pc += 9;
+        pc += code[pc] === Op.store32_shsh ? 9 : 13;
         continue;
       }
       case Op.i32_rotl_k: {
@@ -1290,22 +1294,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc += 4;
         continue;
       }
-      case Op.i64_div_s:
-        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-        pc += 4;
-        continue;
-      case Op.i64_div_u:
-        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-        pc += 4;
-        continue;
-      case Op.i64_rem_s:
-        i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-        pc += 4;
-        continue;
-      case Op.i64_rem_u:
-        i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-        pc += 4;
-        continue;
       case Op.i64_and: {
         const a = fp + code[pc + 2]!;
         const b = fp + code[pc + 3]!;
@@ -1396,14 +1384,6 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         continue;
       case Op.f64_div:
         sf64[(fp + code[pc + 1]!) >> 1] = sf64[(fp + code[pc + 2]!) >> 1]! / sf64[(fp + code[pc + 3]!) >> 1]!;
-        pc += 4;
-        continue;
-      case Op.f64_min:
-        sf64[(fp + code[pc + 1]!) >> 1] = Math.min(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
-        pc += 4;
-        continue;
-      case Op.f64_max:
-        sf64[(fp + code[pc + 1]!) >> 1] = Math.max(sf64[(fp + code[pc + 2]!) >> 1]!, sf64[(fp + code[pc + 3]!) >> 1]!);
         pc += 4;
         continue;
 

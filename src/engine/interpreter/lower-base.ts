@@ -5,6 +5,7 @@
 
 import { Op as W } from '../../binary/opcodes.js';
 import { type FuncType, type Module, ValType } from '../../binary/types.js';
+import { gatherMove } from './lower-moves.js';
 import { Op, RARE_LEN } from './ops.js';
 import { f64Const } from './stack.js';
 
@@ -29,9 +30,16 @@ export function movOp(t: number): Op {
 
 /**
  * Length of each instruction as emitted (recorded by the lowering; -1 for br_table, whose length is
- * 4 + its target count), for disassembly in tools and tests.
+ * 4 + its target count; -3 for br_table_m, 6 + its target count; -2 for mov32xn, 2 + twice its move
+ * count), for disassembly in tools and tests.
  */
 export const opLength = new Int8Array(Op.count);
+
+/** Length of the instruction at pc (its opcode seen by this process's lowering: see opLength). */
+export function instrLength(code: ArrayLike<number>, pc: number): number {
+  const l = opLength[code[pc]!]!;
+  return l === -1 ? 4 + code[pc + 2]! : l === -2 ? 2 + 2 * code[pc + 1]! : l === -3 ? 6 + code[pc + 4]! : l || 1;
+}
 
 /** Debug listing of lowered code: one `pc: op operands` line per instruction (names from `opNames`). */
 export function disassemble(code: Int32Array, opNames: readonly string[]): string {
@@ -39,7 +47,7 @@ export function disassemble(code: Int32Array, opNames: readonly string[]): strin
   let pc = 0;
   while (pc < code.length) {
     const op = code[pc]!;
-    const n = opLength[op] === -1 ? 4 + code[pc + 2]! : opLength[op]! || 1;
+    const n = instrLength(code, pc);
     out.push(`${pc}: ${opNames[op] ?? op} ${Array.from(code.subarray(pc + 1, pc + n)).join(' ')}`);
     pc += n;
   }
@@ -256,6 +264,8 @@ export abstract class LowerBase {
   protected prevStart = -1;
   /** After takeCond removed a comparison: the instruction now last, when it may fuse with the branch. */
   protected tailStart = -1;
+  /** Starts of the instructions emitted since the last label or block start (for gatherMove). */
+  protected starts: number[] = [];
 
   constructor(ctx: LowerContext, funcIndex: number) {
     this.ctx = ctx;
@@ -286,6 +296,9 @@ export abstract class LowerBase {
   protected emit(op: Op, ...operands: number[]): number {
     opLength[op] = op === Op.br_table ? -1 : operands.length + 1;
     const at = this.code.length;
+    // starts of instructions a peephole took back
+    while (this.starts.length > 0 && this.starts[this.starts.length - 1]! >= at) this.starts.pop();
+    this.starts.push(at);
     this.code.push(op, ...operands);
     this.prevStart = this.lastStart;
     this.lastStart = at;
@@ -304,6 +317,37 @@ export abstract class LowerBase {
       this.code.push(operands[0]!, operands[1]!);
       this.lastDstAt = at + 3;
       return at;
+    }
+    const s = this.lastStart;
+    if (this.opt && op === Op.mov32 && s >= 0 && this.code[s] === Op.i32_add_k && s + 4 === this.code.length &&
+        operands[1] === this.code[s + 1] && operands[0]! < this.localsEnd && this.code[s + 1]! < this.localsEnd) {
+      // `t = a + k` then a copy of t to another local (both locals: no later local.set renames either)
+      this.code[s] = Op.i32_add_k_mov;
+      this.code.push(operands[0]!);
+      opLength[Op.i32_add_k_mov] = 5;
+      this.lastDstAt = -1;
+      return s;
+    }
+    if (this.opt && op === Op.i32_add_k && s >= 0 && this.code[s] === Op.mov32 && s + 3 === this.code.length &&
+        operands[0]! < this.localsEnd && this.code[s + 1]! < this.localsEnd &&
+        (operands[1] === this.code[s + 1] || operands[1] === this.code[s + 2])) {
+      // a move, then a constant added to the moved value (a post-increment): one instruction
+      this.code[s] = Op.mov32_addk;
+      this.code.push(operands[0]!, operands[2]!);
+      opLength[Op.mov32_addk] = 5;
+      this.lastDstAt = -1;
+      return s;
+    }
+    if (op === Op.mov32 && this.opt && operands[0]! < this.localsEnd &&
+        gatherMove(this.code, this.starts, this.localsEnd, operands[0]!, operands[1]!)) {
+      opLength[Op.mov32x2] = 5;
+      opLength[Op.mov32xn] = -2;
+      // instructions after the move it joined have moved: no peephole may look back at them
+      this.lastStart = -1;
+      this.prevStart = -1;
+      this.lastDstAt = -1;
+      this.tailStart = -1;
+      return -1;
     }
     const at = this.emit(op, ...operands);
     this.lastDstAt = at + 1;
@@ -329,6 +373,7 @@ export abstract class LowerBase {
 
   /** Removes the instruction just emitted (a peephole read its operands first). */
   protected dropLast(): void {
+    if (this.starts[this.starts.length - 1] === this.lastStart) this.starts.pop();
     this.code.length = this.lastStart;
     this.lastStart = -1;
     this.lastDstAt = -1;
@@ -336,6 +381,7 @@ export abstract class LowerBase {
 
   /** A label is bound here: no peephole may look across it. */
   protected bind(): void {
+    this.starts.length = 0;
     this.lastStart = -1;
     this.lastDstAt = -1;
     this.prevStart = -1;

@@ -5,7 +5,12 @@
 import type { InstrReader } from '../../binary/instr.js';
 import { Op as W } from '../../binary/opcodes.js';
 import { F64, I32, I64, K_ADDK, K_CONST, K_LOCAL, K_SLOT, LOADS, LowerBase, SHIFT_CODE, STORES, opLength } from './lower-base.js';
+import { rolesAt } from './lower-moves.js';
 import { Op } from './ops.js';
+
+/** Instructions that write memory or trap other than out of bounds (fuseAccumulate may not pass them). */
+const STORE_OR_DIV = new Set<number>([Op.store32, Op.store64, Op.storef64, Op.store8, Op.store16, Op.store32_v, Op.store8_v,
+  Op.store16_v, Op.i32_div_s, Op.i32_div_u, Op.i32_rem_s, Op.i32_rem_u, Op.i64_div_s, Op.i64_div_u, Op.i64_rem_s, Op.i64_rem_u]);
 
 /**
  * Bytes a load (op `load`) and a store (op `store`) of its value copy unchanged, or 0 when the pair
@@ -38,6 +43,7 @@ export abstract class LowerFuse extends LowerBase {
         c[s + 2] !== x || c[p] !== Op.store8_v || c[p + 1] !== x) return;
     const b = c[s + 3]!;
     c.length = s;
+    if (this.starts[this.starts.length - 1] === s) this.starts.pop();
     c[p] = Op.store8_v_inc;
     c.push(b);
     opLength[Op.store8_v_inc] = 6;
@@ -113,10 +119,22 @@ export abstract class LowerFuse extends LowerBase {
           // (its operands x k1 y k2 kind are kept; the address takes the destination's place)
           const c = this.code;
           const s = this.lastStart;
+          // (prevStart is lost when the shift itself was fused from two: use the starts list)
+          const st = this.starts;
+          const p = st.length >= 2 && st[st.length - 1] === s ? st[st.length - 2]! : -1;
           const ops = c.slice(s + 2, s + 7);
           this.dropLast();
           this.len--;
+          const before = c.length;
           [a, k] = this.address(this.len - 1);
+          if (p >= 0 && p + 5 === s && c[p] === Op.load32 && c.length === before) {
+            // and the i32.load just before the shift (its value kept for later): all three in one, in order
+            const load = c.slice(p + 1, p + 5);
+            this.lastStart = p;
+            this.dropLast();
+            this.emit(Op.store32_shsh_l, a, ...ops, ir.offset, k, ...load);
+            return true;
+          }
           this.emit(Op.store32_shsh, a, ...ops, ir.offset, k);
           return true;
         }
@@ -421,9 +439,54 @@ export abstract class LowerFuse extends LowerBase {
     this.dropLast();
     this.len--;
     const [a, k] = this.address(this.len - 1);
+    if (k === 0 && (kind === Op.f64_muladd ? this.fuseAccumulate(a, offset, z, x, y) :
+      kind === Op.f64_add && (this.fuseAccumulate(a, offset, x, y, -1) || this.fuseAccumulate(a, offset, y, x, -1)))) return true;
     if (fma) this.emit(Op.storef64_fma, kind, a, offset, k, x, y, z);
     else this.emit(Op.storef64_bin, kind, a, offset, k, x, y);
     return true;
+  }
+
+  /**
+   * An f64.store to local t + offset of m + x * y (y >= 0) or m + x, where m is a temporary loaded from
+   * that same address by an earlier loadf64_add/_addk of this straight-line stretch (which computed t):
+   * the load goes, and one storef64_acc computes t, loads, adds and stores (`c[j] += a * b[j]`, with
+   * b[j] loaded between). The instructions between must be ones whose slots are known (lower-moves.ts)
+   * that neither read nor write t nor write the address's operands, and that do not store (the old value
+   * would change) or trap other than out of bounds (a trap of the load, now later, must stay first).
+   */
+  private fuseAccumulate(t: number, offset: number, m: number, x: number, y: number): boolean {
+    const c = this.code;
+    const st = this.starts;
+    const written = new Set<number>();
+    let end = c.length;
+    for (let i = st.length - 1; i >= 0 && i >= st.length - 16; i--) {
+      const s = st[i]!;
+      const op = c[s]!;
+      if ((op === Op.loadf64_add || op === Op.loadf64_addk) && s + 6 === end && c[s + 1] === m) {
+        const kbit = op === Op.loadf64_addk ? 1 : 0;
+        if (c[s + 2] !== t || c[s + 5] !== offset || written.has(c[s + 3]!) || (kbit === 0 && written.has(c[s + 4]!))) return false;
+        const a = c[s + 3]!;
+        const b = c[s + 4]!;
+        c.splice(s, 6);
+        st.splice(i, 1);
+        for (let j = i; j < st.length; j++) st[j]! -= 6;
+        this.lastStart = -1;
+        this.prevStart = -1;
+        this.lastDstAt = -1;
+        this.tailStart = -1;
+        this.emit(Op.storef64_acc, kbit | (y >= 0 ? 2 : 0), t, a, b, offset, x, y >= 0 ? y : 0);
+        return true;
+      }
+      const ro = rolesAt(c, s, end);
+      if (ro === null || STORE_OR_DIV.has(op)) return false;
+      for (const w of ro.w) {
+        if (c[s + w] === t || c[s + w] === m) return false;
+        written.add(c[s + w]!);
+      }
+      for (const r of ro.r) if (c[s + r] === t) return false;
+      end = s;
+    }
+    return false;
   }
 
   /**

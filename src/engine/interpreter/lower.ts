@@ -127,6 +127,8 @@ class Lowerer extends LowerFuse {
   // ---------------------------------------------------------------- control
 
   private newCtl(kind: number, height: number, params: readonly number[], results: readonly number[]): Ctl {
+    // a block's start may be a protected range's start (try): no move is gathered across it
+    this.starts.length = 0;
     return {
       kind,
       height,
@@ -427,15 +429,33 @@ class Lowerer extends LowerFuse {
         const n = ir.labelCount;
         const labels = Array.from(ir.labels.subarray(0, n));
         labels.push(ir.index);
+        // an index the i32.load just emitted loaded into a temporary only this reads: the table loads it
+        let load = this.opt && this.lastFeeds(Op.load32) ? this.lastStart : -1;
         const idx = this.pop();
         const arity = this.arity(this.label(ir.index)).length;
+        const before = this.code.length;
         if (arity > 1) for (let i = this.len - arity; i < this.len; i++) this.materialize(i);
         else if (arity === 1) this.materialize(this.len - 1);
-        const at = this.emit(Op.br_table, idx, n, ...labels.map(() => 0));
+        if (this.code.length !== before) load = -1;
+        let at: number;
+        let first: number;
+        if (load >= 0) {
+          const c = this.code;
+          const a = c[load + 2]!;
+          const off = c[load + 3]!;
+          const k = c[load + 4]!;
+          this.dropLast();
+          at = this.emit(Op.br_table_m, a, off, k, n, ...labels.map(() => 0));
+          opLength[Op.br_table_m] = -3;
+          first = at + 5;
+        } else {
+          at = this.emit(Op.br_table, idx, n, ...labels.map(() => 0));
+          first = at + 3;
+        }
         // Targets needing moves (or returns) get a stub after the table.
         for (let i = 0; i <= n; i++) {
           const c = this.label(labels[i]!);
-          const slot = at + 3 + i;
+          const slot = first + i;
           if (c.kind !== CTL_FUNC && this.inPlace(c)) {
             this.target(c, slot);
           } else {

@@ -1,7 +1,7 @@
 // The interpreter's internal instruction set: what `lower.ts` emits and `exec.ts` dispatches on.
 //
 // Lowered code is an Int32Array: each instruction is its opcode followed by a fixed number of int32
-// operands (br_table alone has a variable length). Operands named d/a/b/c are *slot offsets*: word
+// operands (br_table, br_table_m and mov32xn have a variable length). Operands named d/a/b/c are *slot offsets*: word
 // (int32) offsets from the frame pointer into the shared value stack (see stack.ts). Every value
 // occupies one 64-bit slot (two words, so Float64Array indexing `(fp + a) >> 1` works) except v128,
 // which occupies two (four words). `t` operands are absolute code positions (branch targets), `k`
@@ -17,6 +17,9 @@ export const enum Op {
   br_if, // a t            (jump when a != 0)
   br_ifz, // a t           (jump when a == 0)
   br_table, // a n t0 .. tn (n+1 targets, the last is the default)
+  // br_table on a value the i32.load just before loaded (`switch (op->code)`: a bytecode interpreter's
+  // dispatch): a off k n t0 .. tn, the index the i32 at ((a + k) mod 2^32) + off
+  br_table_m,
   // fused i32 compare-and-branch: a b t
   br_eq, br_ne, br_lt_s, br_lt_u, br_gt_s, br_gt_u, br_le_s, br_le_u, br_ge_s, br_ge_u,
   // the same against an immediate: a k t
@@ -41,7 +44,14 @@ export const enum Op {
   // ---- moves and constants ----
   mov32, mov64, mov128, movref, // d a
   mov32x2, // d1 a1 d2 a2   (two moves in sequence: phi moves at loop back-edges come in runs)
+  // n moves in sequence, gathered from a straight-line stretch (lower-moves.ts): n d1 a1 .. dn an
+  mov32xn,
   mov32_br, // d a t        (a move then an unconditional branch: a loop variable set before `continue`)
+  // a move and an i32.add of a constant to the moved value (a post-increment, `q = p; p = q + k`):
+  // d a x k -> d = a, x = a + k
+  mov32_addk,
+  // an i32.add of a constant whose result is copied to another local (`p2 = p + k; p = p2`): t a k u -> t = u = a + k
+  i32_add_k_mov,
   // f64 values are moved through the Float64Array view: writing a double as two int32 halves and
   // then reading it as one f64 stalls x86 store-to-load forwarding (measured: ~2.5x slower).
   movf64, // d a
@@ -79,6 +89,11 @@ export const enum Op {
   // the same when the value is an f64_addm/subm/rsubm/mulm (`kind`) of the very address stored to:
   // kind a off k x -> m = f64 at ((a + k) mod 2^32) + off; m = m OP x (`p[i] += x`, `v->x -= dx`)
   storef64_rmw,
+  // an f64 accumulated in memory through an address computed into a local by the load of the old value,
+  // the load not next to the store (`c[j] += a * b[j]`: the other operand is loaded in between):
+  // kind t a b off x y -> t = a + b (b an immediate when kind & 1), m = f64 at t + off,
+  // store there m + x * y (kind & 2) or m + x
+  storef64_acc,
   // a scaled index (`i32.shl` by a constant just before the load, maybe plus a constant): d a sh off k ->
   // load at (((a << sh) + k) mod 2^32) + off
   load32_x, loadf64_x,
@@ -106,6 +121,10 @@ export const enum Op {
   // i32_shsh whose result only a store32 right after it reads: a x k1 y k2 kind off k -> the value
   // stored at ((a + k) mod 2^32) + off (memcpy between misaligned buffers: one funnel shift per word)
   store32_shsh,
+  // store32_shsh after the i32.load just before it (the next source word of a misaligned memcpy, kept in
+  // a local for the next shift): a x k1 y k2 kind off k d la loff lk -> first d = the i32 at
+  // ((la + lk) mod 2^32) + loff, then as store32_shsh
+  store32_shsh_l,
   i32_add3, // d a b c   d = a + b + c   (an i32.add feeding an i32.add: sums in hashes and address arithmetic)
   i32_andn, // d a b     d = a & ~b   (i32.xor with -1 feeding i32.and: clearing bits, SHA-2's Ch function)
   i32_add_eqz, // d a b  d = a + (b == 0)   (i32.eqz feeding i32.add: counting zeros, `n += !x`)
