@@ -87,28 +87,12 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       pc += 3;
       return pc;
     }
-    case Op.global_get64: {
-      const w = inst.gw[code[pc + 2]!];
-      const d = fp + code[pc + 1]!;
-      if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
-      else {
-        S32[d] = w![0]!;
-        S32[d + 1] = w![1]!;
-      }
-      pc += 3;
-      return pc;
-    }
-    case Op.global_set64: {
-      const w = inst.gw[code[pc + 2]!];
-      const a = fp + code[pc + 1]!;
-      if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
-      else {
-        w![0] = S32[a]!;
-        w![1] = S32[a + 1]!;
-      }
-      pc += 3;
-      return pc;
-    }
+    case Op.global_get64:
+      globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 2);
+      return pc + 3;
+    case Op.global_set64:
+      globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 2);
+      return pc + 3;
     case Op.i64_div_s:
       i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
       pc += 4;
@@ -133,32 +117,12 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       SF64[(fp + code[pc + 1]!) >> 1] = Math.max(SF64[(fp + code[pc + 2]!) >> 1]!, SF64[(fp + code[pc + 3]!) >> 1]!);
       pc += 4;
       return pc;
-    case Op.global_get128: {
-      const w = inst.gw[code[pc + 2]!];
-      const d = fp + code[pc + 1]!;
-      if (w === null) globalGetSlow(inst, d, code[pc + 2]!);
-      else {
-        S32[d] = w![0]!;
-        S32[d + 1] = w![1]!;
-        S32[d + 2] = w![2]!;
-        S32[d + 3] = w![3]!;
-      }
-      pc += 3;
-      return pc;
-    }
-    case Op.global_set128: {
-      const w = inst.gw[code[pc + 2]!];
-      const a = fp + code[pc + 1]!;
-      if (w === null) globalSetSlow(inst, a, code[pc + 2]!);
-      else {
-        w![0] = S32[a]!;
-        w![1] = S32[a + 1]!;
-        w![2] = S32[a + 2]!;
-        w![3] = S32[a + 3]!;
-      }
-      pc += 3;
-      return pc;
-    }
+    case Op.global_get128:
+      globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 4);
+      return pc + 3;
+    case Op.global_set128:
+      globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 4);
+      return pc + 3;
     case Op.global_get_slow:
       globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
       pc += 3;
@@ -503,4 +467,18 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
  */
 function quiet(x: number): number {
   return x === x ? x : NaN;
+}
+
+/** global.get of an i64/f64 (2 words) or v128 (4 words) global into slots d..: cold, so one loop for both. */
+function globalGetWords(inst: InterpInstance, d: number, g: number, words: number): void {
+  const w = inst.gw[g];
+  if (w === null) globalGetSlow(inst, d, g);
+  else for (let i = 0; i < words; i++) S32[d + i] = w![i]!;
+}
+
+/** global.set counterpart of globalGetWords. */
+function globalSetWords(inst: InterpInstance, a: number, g: number, words: number): void {
+  const w = inst.gw[g];
+  if (w === null) globalSetSlow(inst, a, g);
+  else for (let i = 0; i < words; i++) w![i] = S32[a + i]!;
 }
