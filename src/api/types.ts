@@ -113,8 +113,14 @@ export interface Memory {
   size(): number;
   /** Grows by `deltaPages` 64 KiB pages; returns the previous size in pages, or -1 when it cannot. */
   grow(deltaPages: number): number;
-  /** The current buffer. It is replaced when the memory grows: do not keep it across calls. */
+  /**
+   * The current buffer: its first `size()` bytes are the memory. It may be longer (an interpreter
+   * runtime's memories keep room to grow in place); never write past `size()`. It may be replaced when
+   * the memory grows: do not keep it across calls.
+   */
   buffer(): ArrayBuffer;
+  /** A view of exactly the memory (no copy). Like `buffer()`, stale once the memory grows. */
+  bytes(): Uint8Array;
   readByte(offset: number): number;
   readUint16Le(offset: number): number;
   readUint32Le(offset: number): number;

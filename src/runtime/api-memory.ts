@@ -17,28 +17,29 @@ export class MemoryView implements Memory {
     this.inst = inst;
   }
 
+  /** Views of exactly the memory (the buffer may be longer: see MemoryInst). */
   private refresh(): void {
     const b = this.inst.buffer;
-    if (b !== this.buf || b.byteLength !== this.u8!.length) {
+    const n = this.inst.byteLength;
+    if (b !== this.buf || n !== this.u8!.length) {
       this.buf = b;
-      this.dv = new DataView(b);
-      this.u8 = new Uint8Array(b);
+      this.dv = new DataView(b, 0, n);
+      this.u8 = new Uint8Array(b, 0, n);
     }
   }
 
   /** Checks [offset, offset+n) lies inside the memory, then returns the DataView. */
   private at(offset: number, n: number): DataView {
     this.refresh();
-    if (!Number.isInteger(offset) || offset < 0 || offset + n > this.buf!.byteLength) {
-      throw new RangeError(
-        `out of bounds memory access: ${n} bytes at offset ${offset} (memory size ${this.buf!.byteLength})`,
-      );
+    const size = this.u8!.length;
+    if (!Number.isInteger(offset) || offset < 0 || offset + n > size) {
+      throw new RangeError(`out of bounds memory access: ${n} bytes at offset ${offset} (memory size ${size})`);
     }
     return this.dv!;
   }
 
   size(): number {
-    return this.inst.buffer.byteLength;
+    return this.inst.byteLength;
   }
   grow(deltaPages: number): number {
     return this.inst.grow(deltaPages);
@@ -46,8 +47,12 @@ export class MemoryView implements Memory {
   buffer(): ArrayBuffer {
     return this.inst.buffer;
   }
+  bytes(): Uint8Array {
+    this.refresh();
+    return this.u8!;
+  }
   pages(): number {
-    return this.inst.buffer.byteLength / PAGE_SIZE;
+    return this.inst.pages;
   }
 
   readByte(offset: number): number {

@@ -27,6 +27,12 @@ export interface CompileOptions {
   memoryLimitPages: number;
   /** Instrumentation requests (the compiler rewrites the module; the interpreter checks at the same points). */
   instrument: Instrumentation;
+  /**
+   * Whether the module's memories must be importable by host-compiled code (default true). The runtime
+   * says false when its engine is the interpreter: the interpreter then gives them a backing that never
+   * detaches (store.ts, MemoryInst).
+   */
+  hostMemories?: boolean;
 }
 
 /**

@@ -172,9 +172,8 @@ export function tableInit(t: TableInst, refs: Ref[], dst: number, src: number, n
 
 /** memory.init (§4.4.7): copies data[src, src+n) to memory[dst, dst+n), trapping when out of bounds. */
 export function memoryInit(mem: MemoryInst, data: Uint8Array, dst: number, src: number, n: number): void {
-  const buf = mem.buffer;
-  if (src + n > data.length || dst + n > buf.byteLength) throw new Trap(TrapCode.outOfBoundsMemoryAccess);
-  new Uint8Array(buf, dst, n).set(data.subarray(src, src + n));
+  if (src + n > data.length || dst + n > mem.byteLength) throw new Trap(TrapCode.outOfBoundsMemoryAccess);
+  new Uint8Array(mem.buffer, dst, n).set(data.subarray(src, src + n));
 }
 
 /** The export map (§4.5.3): names to extern values of the instance's index spaces. */

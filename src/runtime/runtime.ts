@@ -140,6 +140,7 @@ export class RuntimeImpl implements Runtime {
       callStackLimit: this.config.callStackLimit,
       memoryLimitPages: this.config.memoryLimitPages,
       instrument,
+      hostMemories: this.config.engine !== 'interpreter',
     };
     let em = cached?.restore(engine, m, options);
     if (!em) {
@@ -239,6 +240,7 @@ export class RuntimeImpl implements Runtime {
         new MemoryInst(
           { limits: { ...limits }, ...(limits.shared ? { shared: true } : {}) },
           this.config.memoryLimitPages,
+          this.config.engine !== 'interpreter',
         ),
       newTable: (element: ValType, limits: Limits): TableInst => {
         const type = { elemType: element, limits: { ...limits } };

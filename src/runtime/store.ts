@@ -162,10 +162,20 @@ function plainBuffer(bytes: number, max: number, shared: boolean, resizable: boo
  *  - on a host without WebAssembly (node --jitless: no JIT either) by a resizable ArrayBuffer, grown
  *    in place: copying the whole memory on every memory.grow makes a program that grows a page at a
  *    time quadratic, and without a JIT, views of resizable buffers cost only ~10% more;
+ *  - for a memory only the interpreter will use (`preferHost` false with a JIT: a runtime whose engine
+ *    is the interpreter), by a plain ArrayBuffer with room to grow: growth within it only moves
+ *    `byteLength`, growth past it copies into one twice as large (amortised linear). Unlike a
+ *    WebAssembly.Memory it never detaches an old buffer: one detach anywhere in the process switches
+ *    off V8's "no array buffer is ever detached" assumption for good, and from then on every
+ *    typed-array access in optimised code re-checks its buffer (the interpreter ran up to a third
+ *    slower; RATIONALE, "Why do interpreter memories never detach?"). A shared WebAssembly.Memory
+ *    would not detach either, but V8 copies shared buffers with relaxed atomics: memory.copy ran 13x
+ *    slower. Host-compiled code cannot import such a memory (`hostMemory` is null);
  *  - otherwise (memory64 memories with a JIT, where views of resizable buffers run ~10x slower in
  *    optimised code) by an ArrayBuffer replaced, with a copy, on growth.
- * The buffer object or its length may change after `grow`: users re-read `buffer` and compare both
- * the object and its byteLength with what they cached (or watch `generation`).
+ * The memory is the first `byteLength` bytes of `buffer` (the buffer may be longer). The buffer object
+ * or the length may change after `grow`: users compare both with what they cached (or watch
+ * `generation`, which counts every growth made through `grow`).
  */
 export class MemoryInst {
   readonly kind = 'memory' as const;
@@ -174,6 +184,8 @@ export class MemoryInst {
   readonly maxPages: number;
   private host: WebAssembly.Memory | null = null;
   private plain: ArrayBuffer | SharedArrayBuffer | null = null;
+  /** With the interpreter-only backing (above): the memory's size in bytes, <= plain.byteLength. */
+  private used = -1;
   /** Incremented by every successful growth; engines may use it to refresh views cheaply. */
   generation = 0;
 
@@ -188,6 +200,9 @@ export class MemoryInst {
       if (type.limits.max !== undefined || type.shared) desc.maximum = this.maxPages;
       if (type.shared) desc.shared = true;
       this.host = new WebAssembly.Memory(desc);
+    } else if (hasWasm && !preferHost && !type.shared && !type.index64 && this.maxPages <= MAX_PAGES_32) {
+      this.plain = new ArrayBuffer(min * PAGE_SIZE);
+      this.used = min * PAGE_SIZE;
     } else {
       const bytes = min * PAGE_SIZE;
       const resizable = hasResizable && (type.shared === true || !hasWasm) && this.maxPages <= MAX_PAGES_32;
@@ -204,6 +219,7 @@ export class MemoryInst {
       maxPages: type.limits.max ?? MAX_PAGES_32,
       host: m,
       plain: null,
+      used: -1,
       generation: 0,
     });
     return inst;
@@ -214,13 +230,19 @@ export class MemoryInst {
     return this.host;
   }
 
+  /** The backing buffer: its first `byteLength` bytes are the memory. */
   get buffer(): ArrayBuffer {
     return (this.host ? this.host.buffer : this.plain!) as ArrayBuffer;
   }
 
+  /** Current size in bytes. */
+  get byteLength(): number {
+    return this.used >= 0 ? this.used : this.buffer.byteLength;
+  }
+
   /** Current size in pages. */
   get pages(): number {
-    return this.buffer.byteLength / PAGE_SIZE;
+    return this.byteLength / PAGE_SIZE;
   }
 
   /**
@@ -233,6 +255,7 @@ export class MemoryInst {
     if (delta === 0) return old;
     try {
       if (this.host) this.host.grow(delta);
+      else if (this.used >= 0) this.growRoomy(old + delta);
       else if ((this.plain as { resizable?: boolean; growable?: boolean }).resizable) {
         (this.plain as unknown as { resize(n: number): void }).resize((old + delta) * PAGE_SIZE);
       } else if ((this.plain as { growable?: boolean }).growable) {
@@ -249,6 +272,28 @@ export class MemoryInst {
     }
     this.generation++;
     return old;
+  }
+
+  /**
+   * Grows the interpreter-only backing to `pages`: in place while the buffer has room, else into a
+   * buffer of twice the pages (at most the maximum; just enough if the host refuses that much). The
+   * bytes past `used` are zero: nothing writes there (every access is checked against byteLength).
+   */
+  private growRoomy(pages: number): void {
+    const need = pages * PAGE_SIZE;
+    const cur = this.plain as ArrayBuffer;
+    if (need > cur.byteLength) {
+      const room = Math.min(this.maxPages, Math.max(pages, 2 * (cur.byteLength / PAGE_SIZE), 16)) * PAGE_SIZE;
+      let bigger: ArrayBuffer;
+      try {
+        bigger = new ArrayBuffer(room);
+      } catch {
+        bigger = new ArrayBuffer(need);
+      }
+      new Uint8Array(bigger).set(new Uint8Array(cur, 0, this.used));
+      this.plain = bigger;
+    }
+    this.used = need;
   }
 }
 

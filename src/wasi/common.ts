@@ -30,10 +30,11 @@ export class Mem {
   readonly buf: ArrayBuffer;
   readonly u8: Uint8Array;
   readonly dv: DataView;
-  constructor(buf: ArrayBuffer) {
+  /** Views of the memory: the first `len` bytes of `buf` (the buffer may be longer; see MemoryInst). */
+  constructor(buf: ArrayBuffer, len: number = buf.byteLength) {
     this.buf = buf;
-    this.u8 = new Uint8Array(buf);
-    this.dv = new DataView(buf);
+    this.u8 = new Uint8Array(buf, 0, len);
+    this.dv = new DataView(buf, 0, len);
   }
   /** Whether [ptr, ptr+len) is inside memory (ptr and len already unsigned). */
   ok(ptr: number, len: number): boolean {
@@ -45,17 +46,31 @@ let cached: Mem | null = null;
 /** Whose memory `cached` views: the caller (an instance's memory never changes) and its memory. */
 let cachedCaller: HostCaller | null = null;
 let cachedInst: MemoryInst | null = null;
-/** The cached memory is a host memory that is not shared: valid while its buffer is not detached. */
-let cachedHost = false;
+/** How to tell the cached views are still valid (see memOf). */
+const HOST = 0, SHARED = 1, OWN = 2;
+let cachedKind = OWN;
+/** With kind OWN: the memory's `generation` when the views were made. */
+let cachedGen = -1;
 
 /**
- * The caller's memory views, cached for the last caller. A host (WebAssembly.Memory) buffer is
- * detached when it grows, so a cached view of one is valid while its length is not 0 — no need to
- * fetch `buffer` on each call; other memories (plain or shared buffers) are compared by buffer.
+ * The caller's memory views, cached for the last caller. Growth makes them stale, and the check
+ * depends on the memory: a host (WebAssembly.Memory) buffer is detached when it grows, so views of one
+ * are valid while their length is not 0 (no need to fetch `buffer` on each call); a shared memory
+ * may be grown by another thread, so its buffer and length are compared; any other memory grows only
+ * through its MemoryInst's grow, which counts in `generation` (its buffer may keep its identity).
  * (`length`, not `byteLength`: V8 inlines the first, and the second cost a third of a clock_time_get.)
  */
 export function memOf(caller: HostCaller): Mem {
-  if (caller === cachedCaller && (cachedHost ? cached!.u8.length !== 0 : cached!.buf === cachedInst!.buffer)) return cached!;
+  if (
+    caller === cachedCaller &&
+    (cachedKind === HOST
+      ? cached!.u8.length !== 0
+      : cachedKind === OWN
+        ? cachedGen === cachedInst!.generation
+        : cached!.buf === cachedInst!.buffer && cached!.u8.length === cachedInst!.byteLength)
+  ) {
+    return cached!;
+  }
   return memOfSlow(caller);
 }
 
@@ -64,8 +79,9 @@ function memOfSlow(caller: HostCaller): Mem {
   if (m === null) throw new Error(`WASI: module ${caller.moduleName || '(anonymous)'} has no memory (WASI needs an exported "memory")`);
   cachedCaller = caller;
   cachedInst = m;
-  cachedHost = m.hostMemory !== null && !m.type.shared;
-  return (cached = new Mem(m.buffer));
+  cachedKind = m.type.shared ? SHARED : m.hostMemory === null ? OWN : HOST;
+  cachedGen = m.generation;
+  return (cached = new Mem(m.buffer, m.byteLength));
 }
 
 /**

@@ -154,7 +154,7 @@ interface Plan {
 
 const u8Of = (caller: HostCaller): Uint8Array | null => {
   const m = caller.memory();
-  return m ? new Uint8Array(m.buffer) : null;
+  return m ? new Uint8Array(m.buffer, 0, m.byteLength) : null;
 };
 const dvOf = (u8: Uint8Array): DataView => new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
 const dec = new TextDecoder();

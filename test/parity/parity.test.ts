@@ -114,7 +114,7 @@ function runEntry(eng: TestEngine, e: Entry, mode: Mode): string[] {
       line += describe(err);
     }
     const mem = inst.memory();
-    if (mem) line += ` mem:${crypto.createHash('sha256').update(new Uint8Array(mem.buffer())).digest('hex').slice(0, 12)}`;
+    if (mem) line += ` mem:${crypto.createHash('sha256').update(mem.bytes()).digest('hex').slice(0, 12)}`;
     if (mode === 'fuel') line += ` fuel:${rt.fuelConsumed()}`;
     if (log.length) line += ` log:${JSON.stringify(log.splice(0))}`;
     out.push(line);

@@ -28,7 +28,15 @@ export function writeAddr(m: MemoryInst, d: number, v: number): void {
 export function effective(inst: InterpInstance, mi: number, w: number, offLo: number, offHi: number, size: number): number {
   const m = inst.mems[mi]!;
   const ea = addr(m, w) + offHi * TWO32 + (offLo >>> 0);
-  if (ea + size > m.buffer.byteLength) throw new Trap(TrapCode.outOfBoundsMemoryAccess);
+  if (ea + size > m.byteLength) throw new Trap(TrapCode.outOfBoundsMemoryAccess);
   return ea;
 }
 
+/** Memory bytes of memory mi (memory 0 through the instance's synced view). */
+export function memBytes(inst: InterpInstance, mi: number): Uint8Array {
+  if (mi === 0) {
+    inst.syncMem();
+    return inst.u8;
+  }
+  return new Uint8Array(inst.mems[mi]!.buffer);
+}

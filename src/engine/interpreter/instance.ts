@@ -137,12 +137,14 @@ export class InterpInstance implements EngineInstance, ExecInstance {
     const m = this.mem0;
     if (m === null) return;
     const b = m.buffer;
-    // A resizable or growable buffer keeps its identity when it grows: compare the length too.
-    if (b !== this.memBuf || b.byteLength !== this.memLen) {
+    const n = m.byteLength;
+    // A buffer may keep its identity when the memory grows (resizable, or with room: see MemoryInst):
+    // compare the length too. The views cover exactly the memory.
+    if (b !== this.memBuf || n !== this.memLen) {
       this.memBuf = b;
-      this.dv = new DataView(b);
-      this.u8 = new Uint8Array(b);
-      this.memLen = b.byteLength;
+      this.dv = new DataView(b, 0, n);
+      this.u8 = new Uint8Array(b, 0, n);
+      this.memLen = n;
     }
   }
 
@@ -206,7 +208,7 @@ export class InterpModule implements EngineModule {
       s.funcs.push(new InterpFunc(m.types[types[idx]!]!, `${name}.${fname}`, this.lowered[i]!, inst, idx));
     }
     for (const t of m.tables) s.tables.push(new ArrayTable(t));
-    for (const mt of m.memories) s.memories.push(new MemoryInst(mt, this.options.memoryLimitPages, hasWasm));
+    for (const mt of m.memories) s.memories.push(new MemoryInst(mt, this.options.memoryLimitPages, hasWasm && this.options.hostMemories !== false));
     for (const g of m.globals) s.globals.push(new SlotGlobal(g.type, evalConst(g.init, s)));
     for (const t of m.tags) s.tags.push(new TagInst(m.types[t.typeIndex]!));
     inst.funcs = s.funcs;

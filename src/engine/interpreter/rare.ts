@@ -8,7 +8,7 @@ import { tableInit } from '../../runtime/instantiate.js';
 import { ArrayTable, type Ref } from '../../runtime/store.js';
 import type { InterpInstance } from './instance.js';
 import { Op } from './ops.js';
-import { addr, effective, writeAddr } from './address.js';
+import { addr, effective, memBytes, writeAddr } from './address.js';
 import { simdOp } from './simd.js';
 import { REFS, S32 } from './stack.js';
 
@@ -42,9 +42,8 @@ export function rareOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       const m = inst.mems[a4]!;
       const dst = addr(m, fp + a1);
       const n = addr(m, fp + a3);
-      const buf = m.buffer;
-      if (dst + n > buf.byteLength) throw oob();
-      new Uint8Array(buf).fill(S32[fp + a2]! & 0xff, dst, dst + n);
+      if (dst + n > m.byteLength) throw oob();
+      memBytes(inst, a4).fill(S32[fp + a2]! & 0xff, dst, dst + n);
       return;
     }
     case Op.memory_copy: {
@@ -54,11 +53,9 @@ export function rareOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       const src = addr(sm, fp + a2);
       // With memories of different address widths (memory64 + multi-memory) n has the smaller type.
       const n = dm.type.index64 && sm.type.index64 ? addr(dm, fp + a3) : S32[fp + a3]! >>> 0;
-      const db = dm.buffer;
-      const sb = sm.buffer;
-      if (src + n > sb.byteLength || dst + n > db.byteLength) throw oob();
-      if (db === sb) new Uint8Array(db).copyWithin(dst, src, src + n);
-      else new Uint8Array(db, dst, n).set(new Uint8Array(sb, src, n));
+      if (src + n > sm.byteLength || dst + n > dm.byteLength) throw oob();
+      if (dm === sm) memBytes(inst, a4).copyWithin(dst, src, src + n);
+      else new Uint8Array(dm.buffer, dst, n).set(new Uint8Array(sm.buffer, src, n));
       return;
     }
     case Op.memory_init: {
@@ -67,9 +64,8 @@ export function rareOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       const dst = addr(m, fp + a1);
       const src = S32[fp + a2]! >>> 0;
       const n = S32[fp + a3]! >>> 0;
-      const buf = m.buffer;
-      if (src + n > data.length || dst + n > buf.byteLength) throw oob();
-      new Uint8Array(buf, dst, n).set(data.subarray(src, src + n));
+      if (src + n > data.length || dst + n > m.byteLength) throw oob();
+      new Uint8Array(m.buffer, dst, n).set(data.subarray(src, src + n));
       return;
     }
     case Op.data_drop:

@@ -18,7 +18,7 @@
 import { Op as W } from '../../binary/opcodes.js';
 import type { InterpInstance } from './instance.js';
 import { nearest, truncSatS32, truncSatU32 } from './numeric.js';
-import { effective } from './address.js';
+import { effective, memBytes } from './address.js';
 import { atomicOp } from './atomics.js';
 import { S16, S32, S8, SF32, SF64, SU16, SU8 } from './stack.js';
 
@@ -74,14 +74,6 @@ function lt64s(al: number, ah: number, bl: number, bh: number): boolean {
   return ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
 }
 
-/** Memory bytes of memory mi (memory 0 through the instance's synced view). */
-function memBytes(inst: InterpInstance, mi: number): Uint8Array {
-  if (mi === 0) {
-    inst.syncMem();
-    return inst.u8;
-  }
-  return new Uint8Array(inst.mems[mi]!.buffer);
-}
 
 /**
  * Relaxed SIMD (proposal; opcodes 0x300.. here): the proposal lets each instruction return one of a
