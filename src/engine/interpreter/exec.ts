@@ -969,7 +969,7 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         switch (kind & 3) {
           case 0: v = (x << k) | (x >>> ((32 - k) & 31)); break;
           case 1: v = x << k; break;
-          case 2: v = x >>> k; break;
+          case 2: v = (x >>> k) | 0; break; // | 0: keeps v an int32 (a uint32 would make it a double)
           default: v = x >> k;
         }
         const a = s32[fp + code[pc + 2]!]!;
@@ -998,7 +998,7 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         switch ((kind >> 2) & 3) {
           case 0: u = (x << k1) | (x >>> ((32 - k1) & 31)); break;
           case 1: u = x << k1; break;
-          case 2: u = x >>> k1; break;
+          case 2: u = (x >>> k1) | 0; break; // | 0: as in i32_binsh
           default: u = x >> k1;
         }
         const y = s32[fp + code[pc + 4]!]!;
@@ -1007,7 +1007,7 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         switch (kind & 3) {
           case 0: v = (y << k2) | (y >>> ((32 - k2) & 31)); break;
           case 1: v = y << k2; break;
-          case 2: v = y >>> k2; break;
+          case 2: v = (y >>> k2) | 0; break;
           default: v = y >> k2;
         }
         switch (kind >> 4) {
