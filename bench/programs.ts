@@ -10,6 +10,11 @@
 // `_start` only (not compiling or instantiating), and are CPU time (user + system) rather than wall
 // time: the machines this runs on are shared, and CPU time is far less disturbed by other load.
 // --quick runs each engine once and skips --jitless.
+// Each interpreter run is a fresh child process (`--child`), as `wasmbox run -interpreter` would be:
+// V8's runs in this process grow WebAssembly memories, and the first such growth (a detach) makes
+// every later typed-array access in the process re-check its buffer — a process-wide V8 state that
+// cost the interpreter 20-35% when it ran here after them (RATIONALE, "Why do interpreter memories
+// never detach?"). A child also starts `loop` without the type feedback of the programs before it.
 // "V8 1st" is V8's first run of a module in this process: it starts in V8's baseline code (Liftoff)
 // and a function switches to optimised code only when background compilation has finished and it is
 // called again (wasm has no on-stack replacement), so that run can be several times slower (hash64
@@ -183,6 +188,14 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')).join('\n');
 }
 
+/** runInterpreter in a fresh child process (see the header): [CPU s of _start, output]. */
+function runInterpreterChild(name: string, scale: number): [number, string] {
+  const argv = [fileURLToPath(import.meta.url), '--child', '--only', name, '--scale', String(scale)];
+  const child = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.error || child.status !== 0) throw new Error(`interpreter run of ${name} failed: ${child.error?.message ?? child.stderr}`);
+  return (JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, [number, string]>)[name]!;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const want = expected();
@@ -217,7 +230,7 @@ async function main(): Promise<void> {
       const [t2, out2] = await runV8(bytes, args.scale);
       if (!scaled) check(n, 'V8', out2, want.get(n)!);
       tv.push(t2);
-      const [t, out] = runInterpreter(bytes, args.scale);
+      const [t, out] = runInterpreterChild(n, args.scale);
       check(n, 'interpreter', out, scaled ? out2.trim() : want.get(n)!);
       ti.push(t);
       if (args.native && !scaled) {
@@ -252,8 +265,7 @@ async function main(): Promise<void> {
     const r2: number[] = [];
     let bounded = false;
     for (const n of names) {
-      const bytes = fs.readFileSync(path.join(programsDir, `${n}.wasm`));
-      const [ref, refOut] = runInterpreter(bytes, js);
+      const [ref, refOut] = runInterpreterChild(n, js);
       if (js === 1) check(n, 'interpreter', refOut, want.get(n)!);
       const child = spawnSync(process.execPath, ['--jitless', fileURLToPath(import.meta.url), '--child', '--only', n, '--scale', String(js)], {
         encoding: 'utf8',
