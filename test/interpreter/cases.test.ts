@@ -52,6 +52,38 @@ const cases: Case[] = [
   { name: 'i64 compare fused into br_if',
     func: '(param i64 i64) (result i32) (block $b (br_if $b (i64.le_u (local.get 0) (local.get 1))) (return (i32.const 1))) (i32.const 2)',
     args: [-1n, 5n], want: [1] },
+  { name: 'zero-extend, add and i64 compare-and-branch fuse (a 64-bit loop bound); all three still write',
+    func: `(param $j i32) (param $step i32) (param $lim i64) (result i32 i32 i64) (local $t i64) (local $n i32)
+      (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $t (i64.extend_i32_u (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (local.get $step)))
+        (br_if $l (i64.lt_s (local.get $t) (local.get $lim))))
+      (local.get $n) (local.get $j) (local.get $t)`,
+    args: [1, 2, 10n], want: [6, 13, 11n] },
+  { name: 'the fused 64-bit bound zero-extends (0xfffffffe is 4294967294, not -2) and the add wraps',
+    func: `(param $j i32) (param $step i32) (param $lim i64) (result i32 i32 i64) (local $t i64) (local $n i32)
+      (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $t (i64.extend_i32_u (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (local.get $step)))
+        (br_if $l (i64.gt_s (local.get $t) (local.get $lim))))
+      (local.get $n) (local.get $j) (local.get $t)`,
+    args: [-2, 5, 10n], want: [2, 8, 3n] },
+  { name: 'the fused 64-bit bound adding the counter to itself',
+    func: `(param $j i32) (param $lim i64) (result i32 i32 i64) (local $t i64) (local $n i32)
+      (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $t (i64.extend_i32_u (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (local.get $j)))
+        (br_if $l (i64.ne (local.get $t) (local.get $lim))))
+      (local.get $n) (local.get $j) (local.get $t)`,
+    args: [1, 8n], want: [4, 16, 8n] },
+  { name: 'a 64-bit bound against a constant (not fused: the constant is materialised between)',
+    func: `(param $j i32) (result i32 i64) (local $t i64) (local $n i32)
+      (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $t (i64.extend_i32_u (local.get $j)))
+        (local.set $j (i32.add (local.get $j) (local.get $j)))
+        (br_if $l (i64.ne (local.get $t) (i64.const 8))))
+      (local.get $n) (local.get $t)`,
+    args: [1], want: [4, 8n] },
   { name: 'i64 eqz fused into if', func: '(param i64) (result i32) (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 2)))',
     args: [0x100000000n], want: [2] },
   { name: 'address folding keeps the 32-bit wrap of i32.add',

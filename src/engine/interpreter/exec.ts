@@ -361,6 +361,17 @@ export function loop(f: InterpFunc, fp: number, pc0 = 0, resumeBase = -1): void 
         pc = i64cmp(Op.i64_eq + code[pc + 1]!, s32[a]!, s32[a + 1]!, s32[b]!, s32[b + 1]!) ? code[pc + 4]! : pc + 5;
         continue;
       }
+      case Op.br_zext_add_i64: {
+        const d = fp + code[pc + 2]!;
+        const x = fp + code[pc + 3]!;
+        s32[d] = s32[x]!;
+        s32[d + 1] = 0;
+        s32[x] = (s32[x]! + s32[fp + code[pc + 4]!]!) | 0;
+        const a = fp + code[pc + 5]!;
+        const b = fp + code[pc + 6]!;
+        pc = i64cmp(Op.i64_eq + code[pc + 1]!, s32[a]!, s32[a + 1]!, s32[b]!, s32[b + 1]!) ? code[pc + 7]! : pc + 8;
+        continue;
+      }
       case Op.br_i64z: {
         const a = fp + code[pc + 1]!;
         pc = (s32[a]! | s32[a + 1]!) === 0 ? code[pc + 2]! : pc + 3;

@@ -264,6 +264,8 @@ export abstract class LowerBase {
   protected prevStart = -1;
   /** After takeCond removed a comparison: the instruction now last, when it may fuse with the branch. */
   protected tailStart = -1;
+  /** With tailStart: the start of the instruction before that one (-1 when unknown). */
+  protected tailPrev = -1;
   /** Starts of the instructions emitted since the last label or block start (for gatherMove). */
   protected starts: number[] = [];
 
@@ -347,6 +349,7 @@ export abstract class LowerBase {
       this.prevStart = -1;
       this.lastDstAt = -1;
       this.tailStart = -1;
+      this.tailPrev = -1;
       return -1;
     }
     const at = this.emit(op, ...operands);

@@ -474,6 +474,7 @@ export abstract class LowerFuse extends LowerBase {
         this.prevStart = -1;
         this.lastDstAt = -1;
         this.tailStart = -1;
+        this.tailPrev = -1;
         this.emit(Op.storef64_acc, kbit | (y >= 0 ? 2 : 0), t, a, b, offset, x, y >= 0 ? y : 0);
         return true;
       }

@@ -253,6 +253,7 @@ class Lowerer extends LowerFuse {
   private takeCond(): number[] {
     const top = this.len - 1;
     this.tailStart = -1;
+    this.tailPrev = -1;
     if (this.vk[top] === K_ADDK) this.materialize(top);
     if (this.opt && this.lastFeeds()) {
       const op = this.code[this.lastStart]!;
@@ -277,9 +278,17 @@ class Lowerer extends LowerFuse {
       }
       if (op >= Op.i64_eq && op <= Op.i64_ge_u) {
         const res = [20 + op - Op.i64_eq, c[s + 2]!, c[s + 3]!, 0];
+        // the two instructions before it, when no label lies between (see condJump)
+        const ss = this.starts;
+        const n = ss.length;
+        const pair = n >= 3 && ss[n - 1] === s ? [ss[n - 3]!, ss[n - 2]!] : null;
         c.length = s;
         this.len--;
         this.bind();
+        if (pair) {
+          this.tailStart = pair[1]!;
+          this.tailPrev = pair[0]!;
+        }
         return res;
       }
       if (op === Op.i64_eqz) {
@@ -301,7 +310,23 @@ class Lowerer extends LowerFuse {
     // Loop back-edges: `x = y + k` immediately followed by a branch on comparing x (with an immediate,
     // a slot, or x != 0) become one add-compare-branch instruction; x is still written.
     const t = this.tailStart;
+    const tp = this.tailPrev;
     this.tailStart = -1;
+    this.tailPrev = -1;
+    // A 64-bit loop bound (C's `for (unsigned j = ..; j <= limit; j += i)` compared as unsigned long
+    // long): `d = i64.extend_i32_u(x); x = x + y;` then the i64 compare-and-branch. One instruction
+    // that still does all three, in order, so any overlap of the slots means what it meant.
+    if (this.opt && ci >= 20 && ci < 30 && t >= 0 && tp === t - 3 && t + 4 === this.code.length &&
+        this.code[t] === Op.i32_add && this.code[tp] === Op.i64_extend_i32_u && this.code[t + 1] === this.code[t + 2] &&
+        this.code[tp + 2] === this.code[t + 1]) {
+      const c = this.code;
+      const d = c[tp + 1]!;
+      const x = c[t + 1]!;
+      const y = c[t + 3]!;
+      c.length = tp;
+      this.bind();
+      return this.emit(Op.br_zext_add_i64, when ? ci - 20 : NEGATE[ci - 20]!, d, x, y, cond[1]!, cond[2]!, 0) + 7;
+    }
     if (this.opt && t >= 0 && t + 4 === this.code.length && this.code[t] === Op.i32_add_k &&
         (ci < 0 || ci < 10) && this.code[t + 1] === cond[1]) {
       const c = this.code;

@@ -36,6 +36,8 @@ export const enum Op {
   // fused i64 compare-and-branch: cmp a b t (cmp 0..9 as for i32: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u)
   br_i64, // cmp a b t
   br_i64z, br_i64nz, // a t
+  // `d = i64.extend_i32_u(x); x = x + y; br_if (a cmp64 b)` as one (a 64-bit loop bound): cmp d x y a b t
+  br_zext_add_i64,
   fuel, // -              (instrumentation: function entry / loop header)
   throw_, // tag base     (exception handling: the tag's values are in slots from base)
   rethrow_, // w          (the caught exception is REFS[fp + w])
