@@ -2,7 +2,7 @@
 // rebuilt when the memory's buffer changes (after growth), never cached across growth.
 
 import type { Memory } from '../api/types.js';
-import { type MemoryInst, PAGE_SIZE } from './store.js';
+import type { MemoryInst } from './store.js';
 
 const utf8Decoder = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();

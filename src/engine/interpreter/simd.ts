@@ -74,7 +74,6 @@ function lt64s(al: number, ah: number, bl: number, bh: number): boolean {
   return ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
 }
 
-
 /**
  * Relaxed SIMD (proposal; opcodes 0x300.. here): the proposal lets each instruction return one of a
  * few results where hosts' hardware differs. wasmbox always returns the same one, the result of the
