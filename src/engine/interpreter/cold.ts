@@ -94,29 +94,20 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 2);
       return pc + 3;
     case Op.i64_div_s:
-      i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-      pc += 4;
-      return pc;
-    case Op.i64_div_u:
-      i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, false);
-      pc += 4;
-      return pc;
     case Op.i64_rem_s:
-      i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-      pc += 4;
-      return pc;
+      i64DivS(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, code[pc] === Op.i64_rem_s);
+      return pc + 4;
+    case Op.i64_div_u:
     case Op.i64_rem_u:
-      i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, true);
-      pc += 4;
-      return pc;
+      i64DivU(fp + code[pc + 1]!, fp + code[pc + 2]!, fp + code[pc + 3]!, code[pc] === Op.i64_rem_u);
+      return pc + 4;
     case Op.f64_min:
-      SF64[(fp + code[pc + 1]!) >> 1] = Math.min(SF64[(fp + code[pc + 2]!) >> 1]!, SF64[(fp + code[pc + 3]!) >> 1]!);
-      pc += 4;
-      return pc;
-    case Op.f64_max:
-      SF64[(fp + code[pc + 1]!) >> 1] = Math.max(SF64[(fp + code[pc + 2]!) >> 1]!, SF64[(fp + code[pc + 3]!) >> 1]!);
-      pc += 4;
-      return pc;
+    case Op.f64_max: {
+      const a = SF64[(fp + code[pc + 2]!) >> 1]!;
+      const b = SF64[(fp + code[pc + 3]!) >> 1]!;
+      SF64[(fp + code[pc + 1]!) >> 1] = code[pc] === Op.f64_min ? Math.min(a, b) : Math.max(a, b);
+      return pc + 4;
+    }
     case Op.global_get128:
       globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 4);
       return pc + 3;
