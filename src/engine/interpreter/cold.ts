@@ -88,10 +88,12 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       return pc;
     }
     case Op.global_get64:
-      globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 2);
+    case Op.global_get128:
+      globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, code[pc] === Op.global_get64 ? 2 : 4);
       return pc + 3;
     case Op.global_set64:
-      globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 2);
+    case Op.global_set128:
+      globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, code[pc] === Op.global_set64 ? 2 : 4);
       return pc + 3;
     case Op.i64_div_s:
     case Op.i64_rem_s:
@@ -108,12 +110,6 @@ export function coldOp(inst: InterpInstance, code: Int32Array, pc: number, fp: n
       SF64[(fp + code[pc + 1]!) >> 1] = code[pc] === Op.f64_min ? Math.min(a, b) : Math.max(a, b);
       return pc + 4;
     }
-    case Op.global_get128:
-      globalGetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 4);
-      return pc + 3;
-    case Op.global_set128:
-      globalSetWords(inst, fp + code[pc + 1]!, code[pc + 2]!, 4);
-      return pc + 3;
     case Op.global_get_slow:
       globalGetSlow(inst, fp + code[pc + 1]!, code[pc + 2]!);
       pc += 3;
